@@ -1,0 +1,43 @@
+// Chaincode code is CommonJS (fabric-chaincode-node loads it with require); the gateway and
+// the development IdP are ESM because openid-client 6, jose 6 and oidc-provider 9 are ESM-only.
+// So chaincode tests run through ts-jest in CommonJS mode and everything else in ESM mode
+// (jest is started with --experimental-vm-modules by the npm scripts).
+const cjs = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.cjs.json' }],
+  },
+};
+
+const esm = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/test/tsconfig.esm.json' }],
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...cjs, displayName: 'unit:chaincode', testMatch: ['<rootDir>/test/unit/chaincode/**/*.test.ts'] },
+    { ...esm, displayName: 'unit:gateway', testMatch: ['<rootDir>/test/unit/{gateway,idp}/**/*.test.ts'] },
+    {
+      ...esm,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
+      testTimeout: 120000,
+    },
+    {
+      ...esm,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
+      testTimeout: 180000,
+    },
+  ],
+};
