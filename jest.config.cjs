@@ -22,7 +22,7 @@ const esm = {
 module.exports = {
   projects: [
     { ...cjs, displayName: 'unit:chaincode', testMatch: ['<rootDir>/test/unit/chaincode/**/*.test.ts'] },
-    { ...esm, displayName: 'unit:gateway', testMatch: ['<rootDir>/test/unit/{gateway,idp}/**/*.test.ts'] },
+    { ...esm, displayName: 'unit:gateway', testMatch: ['<rootDir>/test/unit/{gateway,idp,scripts}/**/*.test.ts'] },
     {
       ...esm,
       displayName: 'integration',

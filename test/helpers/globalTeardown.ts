@@ -1,0 +1,9 @@
+import { stoppers } from './stoppers.js';
+
+export default async function globalTeardown(): Promise<void> {
+  await Promise.all(
+    stoppers()
+      .splice(0)
+      .map((stop) => stop()),
+  );
+}
