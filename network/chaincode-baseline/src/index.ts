@@ -1,0 +1,4 @@
+import { BaselineContract } from './baselineContract.js';
+
+export { BaselineContract };
+export const contracts = [BaselineContract];
