@@ -1,5 +1,7 @@
-import { startRedisServer } from './redisServer.js';
-import { stoppers } from './stoppers.js';
+// Extensionless imports: jest loads globalSetup through Node's require, which does not map
+// './x.js' to './x.ts' as the ESM test projects do; extensionless works for both.
+import { startRedisServer } from './redisServer';
+import { stoppers } from './stoppers';
 
 /**
  * Starts the shared infrastructure once per test run and hands its addresses to the test

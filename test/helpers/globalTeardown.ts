@@ -1,4 +1,4 @@
-import { stoppers } from './stoppers.js';
+import { stoppers } from './stoppers';
 
 export default async function globalTeardown(): Promise<void> {
   await Promise.all(
