@@ -74,7 +74,7 @@ await_ready() {
   done
 }
 
-http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+http_ok() { curl -fs -o /dev/null --max-time 2 "$1"; }
 
 stop_started() {
   local i name pid
