@@ -21,8 +21,16 @@ const esm = {
 
 module.exports = {
   projects: [
-    { ...cjs, displayName: 'unit:chaincode', testMatch: ['<rootDir>/test/unit/chaincode/**/*.test.ts'] },
-    { ...esm, displayName: 'unit:gateway', testMatch: ['<rootDir>/test/unit/{gateway,idp,scripts}/**/*.test.ts'] },
+    {
+      ...cjs,
+      displayName: 'unit:chaincode',
+      testMatch: ['<rootDir>/test/unit/chaincode/**/*.test.ts'],
+    },
+    {
+      ...esm,
+      displayName: 'unit:gateway',
+      testMatch: ['<rootDir>/test/unit/{gateway,idp,scripts}/**/*.test.ts'],
+    },
     {
       ...esm,
       displayName: 'integration',

@@ -1,0 +1,127 @@
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createBearerAuthenticator } from './auth/passport.js';
+import type { AuthVerifier } from './auth/verifier.js';
+import type { Config } from './config.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { createHttpLogger } from './middleware/logger.js';
+import type { Metrics } from './middleware/metrics.js';
+import { createIdempotencyStore } from './redis/idempotency.js';
+import { createLiveCounts } from './redis/liveCounts.js';
+import { createLocks } from './redis/locks.js';
+import { createRateLimits } from './redis/rateLimits.js';
+import { auditHandlers } from './routes/audit.js';
+import { ballotHandlers } from './routes/ballots.js';
+import { mountRoutes, type Handlers } from './routes/mount.js';
+import { pollHandlers } from './routes/polls.js';
+import { residentHandlers } from './routes/residents.js';
+import { serviceHandlers } from './routes/service.js';
+import { createAuditService } from './services/audit.js';
+import { createBallotService } from './services/ballots.js';
+import type { Ledger } from './services/ledger.js';
+import { createPollService } from './services/polls.js';
+import { createResidentService } from './services/residents.js';
+import { buildOpenApi } from './validation/openapi.js';
+import { routeSpecs } from './validation/registry.js';
+import type { Readiness } from './validation/schemas.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly ledger: Ledger;
+  readonly verifier: AuthVerifier;
+  readonly metrics: Metrics;
+}
+
+const readinessTimeoutMs = 2000;
+/** Service endpoints stay outside the address limit so probes and scrapes are never refused. */
+const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error('timeout'));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, redis, ledger, metrics } = deps;
+  const liveCounts = createLiveCounts(redis);
+  // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
+  const lockTtlMs =
+    (config.fabric?.timeouts.endorseMs ?? 15000) +
+    (config.fabric?.timeouts.commitMs ?? 30000) +
+    10000;
+  const locks = createLocks(redis, { ttlMs: lockTtlMs, waitMs: 5000 });
+  const idempotency = createIdempotencyStore(redis, {
+    ttlSeconds: 25 * 60 * 60,
+    pendingTtlSeconds: Math.ceil(lockTtlMs / 1000),
+    waitMs: 3000,
+  });
+  const rateLimits = createRateLimits(redis, config.rateLimits, (scope) => {
+    metrics.rateLimitRejections.inc({ scope });
+  });
+
+  let openApi: unknown;
+  const readiness = async (): Promise<Readiness> => {
+    const [redisUp, ledgerUp] = await Promise.all([
+      within(redis.ping(), readinessTimeoutMs).then(
+        () => true,
+        () => false,
+      ),
+      within(ledger.ping(), readinessTimeoutMs).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    const down = [...(redisUp ? [] : ['redis' as const]), ...(ledgerUp ? [] : ['ledger' as const])];
+    return {
+      status: down.length === 0 ? 'ready' : 'unavailable',
+      checks: { redis: redisUp ? 'up' : 'down', ledger: ledgerUp ? 'up' : 'down' },
+      ...(down.length === 0 ? {} : { down }),
+    };
+  };
+
+  const polls = createPollService(ledger, liveCounts);
+  const handlers: Handlers = {
+    ...serviceHandlers({
+      metrics,
+      issuer: config.oidc.issuer,
+      openApi: () => (openApi ??= buildOpenApi(routeSpecs, { version: '1.0.0' })),
+      readiness,
+    }),
+    ...residentHandlers(createResidentService(ledger)),
+    ...pollHandlers(polls),
+    ...ballotHandlers(createBallotService(ledger, locks, liveCounts)),
+    ...auditHandlers(createAuditService(ledger)),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(createHttpLogger(logger));
+  app.use(async (req, _res, next) => {
+    if (!unlimitedPaths.has(req.path))
+      await rateLimits.consumeAddress(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    next();
+  });
+  mountRoutes(app, routeSpecs, handlers, {
+    authenticate: createBearerAuthenticator(deps.verifier),
+    rateLimits,
+    idempotency,
+    metrics,
+    logger,
+  });
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

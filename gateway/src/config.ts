@@ -1,0 +1,287 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * A comma-separated list of `MSPID=value` pairs, e.g. `ITDeptMSP=127.0.0.1:8050`. Keyed by MSP
+ * ID because the gateway holds one identity per organisation and the set of departments is
+ * itself configuration.
+ */
+const mspMap = (fallback = ''): z.ZodType<Record<string, string>, string | undefined> =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): Record<string, string> => {
+      const map: Record<string, string> = {};
+      for (const entry of text.split(',').map((part) => part.trim())) {
+        if (entry === '') continue;
+        const eq = entry.indexOf('=');
+        if (eq <= 0 || eq === entry.length - 1) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not MSPID=value` });
+          return z.NEVER;
+        }
+        map[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
+      }
+      return map;
+    });
+
+const list = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'MSP IDs are letters, digits, dots, dashes'))
+      .min(1),
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable the gateway reads. Each `describe` is the documentation that
+ * `.env.example` repeats; `loadConfig` is the only place that touches `process.env`.
+ */
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('development | test | production; production requires TLS to the peers'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('HTTP bind address'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  REDIS_URL: z
+    .url()
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis for limits, idempotency, locks'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .default('veche:')
+    .describe('prefix of every Redis key this gateway writes'),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt
+    .default(1000)
+    .describe(
+      'a Redis command not answered within this time fails, so a dead Redis answers 503 quickly',
+    ),
+  OIDC_ISSUER: z
+    .url()
+    .describe('issuer identifier of the OpenID Connect provider (exact iss of tokens)'),
+  API_AUDIENCE: z
+    .string()
+    .min(1)
+    .default('veche-api')
+    .describe('aud that access tokens must contain'),
+  PSEUDONYM_SECRET: z
+    .string()
+    .optional()
+    .describe('HMAC key of residentId pseudonyms (at least 32 bytes)'),
+  PSEUDONYM_SECRET_FILE: z
+    .string()
+    .optional()
+    .describe('file holding PSEUDONYM_SECRET, used when PSEUDONYM_SECRET is unset'),
+  RATE_LIMIT_IP_PER_SEC: positiveInt
+    .default(200)
+    .describe('requests per second per client address'),
+  RATE_LIMIT_RESIDENT_PER_MIN: positiveInt
+    .default(60)
+    .describe('requests per minute per authenticated caller'),
+  DEPARTMENT_MSP_IDS: z
+    .string()
+    .default('ITDeptMSP,CivicChamberMSP')
+    .pipe(list)
+    .describe('MSP IDs of the department organisations (officials, endorsement of private data)'),
+  FABRIC_GATEWAY_MSP_ID: z
+    .string()
+    .default('ITDeptMSP')
+    .describe('organisation whose peer and identity carry residents\u2019 transactions'),
+  FABRIC_REGULATOR_MSP_ID: z
+    .string()
+    .default('RegulatorMSP')
+    .describe('organisation whose read-only peer serves receipts, history and audit'),
+  FABRIC_CHANNEL: z.string().min(1).default('civic').describe('channel name'),
+  FABRIC_CHAINCODE: z.string().min(1).default('veche').describe('chaincode name'),
+  FABRIC_PEERS: mspMap('ITDeptMSP=127.0.0.1:8050,RegulatorMSP=127.0.0.1:8070').describe(
+    'peer gRPC endpoint per organisation: MSPID=host:port,...',
+  ),
+  FABRIC_PEER_HOST_ALIASES: mspMap().describe(
+    'TLS server name per organisation when it differs from the endpoint host: MSPID=name,...',
+  ),
+  FABRIC_TLS_CA_FILES: mspMap().describe(
+    'PEM file of the peer TLS CA per organisation: MSPID=path,...; unset means plaintext (not in production)',
+  ),
+  FABRIC_IDENTITY_CERTS: mspMap().describe(
+    'PEM client certificate per organisation: MSPID=path,... (gateway, each department, regulator); unset disables the ledger',
+  ),
+  FABRIC_IDENTITY_KEYS: mspMap().describe('PEM private key per organisation: MSPID=path,...'),
+  FABRIC_EVALUATE_TIMEOUT_MS: positiveInt.default(5000).describe('deadline of a ledger read'),
+  FABRIC_ENDORSE_TIMEOUT_MS: positiveInt.default(15000).describe('deadline of an endorsement'),
+  FABRIC_SUBMIT_TIMEOUT_MS: positiveInt
+    .default(5000)
+    .describe('deadline of the submit to ordering'),
+  FABRIC_COMMIT_TIMEOUT_MS: positiveInt
+    .default(30000)
+    .describe('how long to wait for the commit status before answering 503 commit-pending'),
+});
+
+export interface FabricOrgConfig {
+  readonly mspId: string;
+  readonly certPath: string;
+  readonly keyPath: string;
+}
+
+export interface FabricPeerConfig {
+  readonly mspId: string;
+  readonly endpoint: string;
+  readonly hostAlias: string | undefined;
+  readonly tlsCaPath: string | undefined;
+}
+
+export interface FabricConfig {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly gatewayMspId: string;
+  readonly regulatorMspId: string;
+  readonly departmentMspIds: readonly string[];
+  /** Peers the gateway connects to: the gateway organisation's and the regulator's. */
+  readonly peers: Readonly<Record<string, FabricPeerConfig>>;
+  /** Client identities, one per organisation the gateway signs for. */
+  readonly identities: Readonly<Record<string, FabricOrgConfig>>;
+  readonly timeouts: {
+    readonly evaluateMs: number;
+    readonly endorseMs: number;
+    readonly submitMs: number;
+    readonly commitMs: number;
+  };
+}
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly redis: {
+    readonly url: string;
+    readonly keyPrefix: string;
+    readonly commandTimeoutMs: number;
+  };
+  readonly oidc: { readonly issuer: string; readonly audience: string };
+  readonly pseudonymSecret: string;
+  readonly rateLimits: { readonly ipPerSecond: number; readonly callerPerMinute: number };
+  readonly departmentMspIds: readonly string[];
+  /** Undefined when no identities are configured: every ledger endpoint then answers 503. */
+  readonly fabric: FabricConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid gateway configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const configVariables: readonly { name: string; description: string }[] = Object.entries(
+  envSchema.shape,
+).map(([name, schema]) => ({ name, description: schema.description ?? '' }));
+
+/** Reads and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let secret = e.PSEUDONYM_SECRET;
+  if ((secret === undefined || secret === '') && e.PSEUDONYM_SECRET_FILE !== undefined) {
+    try {
+      secret = readFileSync(e.PSEUDONYM_SECRET_FILE, 'utf8').trim();
+    } catch {
+      problems.push(`PSEUDONYM_SECRET_FILE: cannot read ${e.PSEUDONYM_SECRET_FILE}`);
+    }
+  }
+  // A short key would make pseudonyms guessable from the public (iss, sub) pairs.
+  if (secret === undefined || Buffer.byteLength(secret) < 32) {
+    problems.push('PSEUDONYM_SECRET or PSEUDONYM_SECRET_FILE: required, at least 32 bytes');
+  }
+
+  const fabric = fabricConfig(e, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    redis: {
+      url: e.REDIS_URL,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    oidc: { issuer: e.OIDC_ISSUER, audience: e.API_AUDIENCE },
+    pseudonymSecret: secret ?? '',
+    rateLimits: {
+      ipPerSecond: e.RATE_LIMIT_IP_PER_SEC,
+      callerPerMinute: e.RATE_LIMIT_RESIDENT_PER_MIN,
+    },
+    departmentMspIds: e.DEPARTMENT_MSP_IDS,
+    fabric,
+  };
+}
+
+function fabricConfig(e: z.infer<typeof envSchema>, problems: string[]): FabricConfig | undefined {
+  const certs = e.FABRIC_IDENTITY_CERTS;
+  const keys = e.FABRIC_IDENTITY_KEYS;
+  if (Object.keys(certs).length === 0 && Object.keys(keys).length === 0) return undefined;
+
+  const signers = [
+    ...new Set([e.FABRIC_GATEWAY_MSP_ID, e.FABRIC_REGULATOR_MSP_ID, ...e.DEPARTMENT_MSP_IDS]),
+  ];
+  const identities: Record<string, FabricOrgConfig> = {};
+  for (const mspId of signers) {
+    const certPath = certs[mspId];
+    const keyPath = keys[mspId];
+    if (certPath === undefined) problems.push(`FABRIC_IDENTITY_CERTS: missing ${mspId}`);
+    if (keyPath === undefined) problems.push(`FABRIC_IDENTITY_KEYS: missing ${mspId}`);
+    if (certPath !== undefined && keyPath !== undefined)
+      identities[mspId] = { mspId, certPath, keyPath };
+  }
+
+  const peers: Record<string, FabricPeerConfig> = {};
+  for (const mspId of [e.FABRIC_GATEWAY_MSP_ID, e.FABRIC_REGULATOR_MSP_ID]) {
+    const endpoint = e.FABRIC_PEERS[mspId];
+    if (endpoint === undefined || !/^[^\s:]+:\d{1,5}$/.test(endpoint)) {
+      problems.push(`FABRIC_PEERS: ${mspId} needs host:port`);
+      continue;
+    }
+    const tlsCaPath = e.FABRIC_TLS_CA_FILES[mspId];
+    // Plaintext gRPC would expose signed proposals and transient personal data on the wire.
+    if (tlsCaPath === undefined && e.NODE_ENV === 'production') {
+      problems.push(`FABRIC_TLS_CA_FILES: ${mspId} requires TLS in production`);
+    }
+    peers[mspId] = { mspId, endpoint, hostAlias: e.FABRIC_PEER_HOST_ALIASES[mspId], tlsCaPath };
+  }
+
+  return {
+    channel: e.FABRIC_CHANNEL,
+    chaincode: e.FABRIC_CHAINCODE,
+    gatewayMspId: e.FABRIC_GATEWAY_MSP_ID,
+    regulatorMspId: e.FABRIC_REGULATOR_MSP_ID,
+    departmentMspIds: e.DEPARTMENT_MSP_IDS,
+    peers,
+    identities,
+    timeouts: {
+      evaluateMs: e.FABRIC_EVALUATE_TIMEOUT_MS,
+      endorseMs: e.FABRIC_ENDORSE_TIMEOUT_MS,
+      submitMs: e.FABRIC_SUBMIT_TIMEOUT_MS,
+      commitMs: e.FABRIC_COMMIT_TIMEOUT_MS,
+    },
+  };
+}

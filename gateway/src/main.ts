@@ -1,0 +1,81 @@
+import { createServer } from 'node:http';
+import { createApp } from './app.js';
+import { createAuthVerifier } from './auth/verifier.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createPseudonymizer } from './crypto/pseudonym.js';
+import { createFabricLedger } from './fabric/fabricLedger.js';
+import { createLogger } from './middleware/logger.js';
+import { createMetrics } from './middleware/metrics.js';
+import { createRedisClient, waitForRedis } from './redis/client.js';
+import { createUnconfiguredLedger } from './services/unconfiguredLedger.js';
+
+const shutdownGraceMs = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const redis = createRedisClient(config.redis, logger);
+  // Start even if Redis is down: /healthz answers and /readyz reports it until it comes back.
+  await waitForRedis(redis, 5000).catch(() => {
+    logger.warn('redis not reachable at start');
+  });
+  const ledger =
+    config.fabric === undefined
+      ? createUnconfiguredLedger()
+      : createFabricLedger(config.fabric, metrics);
+  if (config.fabric === undefined)
+    logger.warn('no Fabric identities configured: ledger endpoints answer 503');
+  const verifier = createAuthVerifier({
+    issuer: config.oidc.issuer,
+    audience: config.oidc.audience,
+    departmentMspIds: config.departmentMspIds,
+    pseudonymizer: createPseudonymizer(config.pseudonymSecret),
+  });
+  const app = createApp({ config, logger, redis, ledger, verifier, metrics });
+  const server = createServer(app);
+  server.listen(config.port, config.host, () => {
+    logger.info({ host: config.host, port: config.port }, 'gateway listening');
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Finish in-flight requests, then close the ledger and Redis connections.
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+    }, shutdownGraceMs);
+    force.unref();
+    server.close(() => {
+      void (async () => {
+        await ledger.close().catch(() => undefined);
+        await redis.quit().catch(() => undefined);
+        logger.info('stopped');
+        process.exit(0);
+      })();
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+}
+
+await main();

@@ -1,0 +1,38 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Phases: evaluate, endorse, submit, commit. */
+  readonly fabricDuration: Histogram<'phase' | 'outcome'>;
+  readonly rateLimitRejections: Counter<'scope'>;
+}
+
+/** A registry per app, so tests that build several apps never collide on metric names. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'veche_http_request_duration_seconds',
+      help: 'HTTP request duration by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    fabricDuration: new Histogram({
+      name: 'veche_fabric_duration_seconds',
+      help: 'Duration of Fabric evaluate, endorse, submit and commit-status calls',
+      labelNames: ['phase', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    rateLimitRejections: new Counter({
+      name: 'veche_rate_limit_rejections_total',
+      help: 'Requests answered 429, by limit',
+      labelNames: ['scope'],
+      registers: [registry],
+    }),
+  };
+}

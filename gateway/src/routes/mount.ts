@@ -1,0 +1,214 @@
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { assertAccess } from '../auth/guards.js';
+import type { Caller } from '../auth/caller.js';
+import type { Metrics } from '../middleware/metrics.js';
+import type { IdempotencyStore } from '../redis/idempotency.js';
+import type { RateLimits } from '../redis/rateLimits.js';
+import type { WriteOptions } from '../services/ledger.js';
+import { ApiProblem, invalidRequest, jsonPointer, type FieldError } from '../services/problems.js';
+import type { OperationId, RouteSpec, SpecOf } from '../validation/registry.js';
+import { IdempotencyKey } from '../validation/schemas.js';
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<S extends RouteSpec> {
+  readonly params: Output<S['params']>;
+  readonly query: Output<S['query']>;
+  readonly body: S extends { body: infer B } ? Output<B> : undefined;
+  /** Set on every non-public route. */
+  readonly caller: S['access'] extends 'public' ? Caller | undefined : Caller;
+  readonly writeOptions: WriteOptions;
+}
+
+export interface HandlerResult {
+  readonly status: number;
+  readonly body: unknown;
+  /** Defaults to JSON. */
+  readonly contentType?: string;
+}
+
+export type Handler<S extends RouteSpec> = (input: HandlerInput<S>) => Promise<HandlerResult>;
+export type Handlers = { readonly [K in OperationId]: Handler<SpecOf<K>> };
+
+export interface MountDeps {
+  readonly authenticate: RequestHandler;
+  readonly rateLimits: RateLimits;
+  readonly idempotency: IdempotencyStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+const bodyLimit = '256kb';
+const jsonParser = express.json({ limit: bodyLimit, strict: true, type: () => true });
+
+function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: string): FieldError[] {
+  return issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: jsonPointer([...issue.path, key], prefix),
+        message: 'unknown field',
+      }));
+    }
+    return [{ path: jsonPointer(issue.path, prefix), message: issue.message }];
+  });
+}
+
+function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: string,
+  errors: FieldError[],
+): z.output<S> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  errors.push(...issuesToErrors(result.error.issues, prefix));
+  return undefined;
+}
+
+function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const next: NextFunction = (error?: unknown) => {
+      if (error === undefined || error === null || error === 'route') resolve();
+      else
+        reject(
+          error instanceof Error || error instanceof ApiProblem
+            ? error
+            : new Error('request middleware failed'),
+        );
+    };
+    void Promise.resolve(middleware(req, res, next)).catch(reject);
+  });
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+function isJson(req: Request): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(type);
+}
+
+/** Path parameters copied onto a null-prototype object, so no parameter name can reach Object.prototype. */
+function plain(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, source);
+}
+
+function send(res: Response, result: HandlerResult): void {
+  res.status(result.status);
+  if (result.contentType !== undefined) res.type(result.contentType).send(result.body);
+  else res.json(result.body);
+}
+
+/**
+ * Mounts each spec: authentication and role first (401/403 before 400), then the caller's rate
+ * limit, then the body (415, 413, malformed JSON), then schema validation, then idempotency,
+ * then the handler.
+ */
+export function mountRoutes(
+  app: Express,
+  specs: readonly RouteSpec[],
+  handlers: Handlers,
+  deps: MountDeps,
+): void {
+  for (const spec of specs) {
+    const handler = (handlers as unknown as Record<string, Handler<RouteSpec>>)[spec.operationId];
+    if (handler === undefined) throw new Error(`no handler for ${spec.operationId}`);
+    const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+
+    const route: RequestHandler = async (req, res) => {
+      const stop = deps.metrics.httpDuration.startTimer({
+        method: spec.method.toUpperCase(),
+        route: spec.path,
+      });
+      res.once('finish', () => stop({ status: String(res.statusCode) }));
+
+      let caller: Caller | undefined;
+      if (spec.access !== 'public') {
+        await run(deps.authenticate, req, res);
+        caller = req.user;
+        assertAccess(spec.access, caller);
+        if (caller !== undefined) await deps.rateLimits.consumeCaller(caller.residentId);
+      }
+
+      let rawBody: unknown = undefined;
+      if (hasBody(req)) {
+        if (!isJson(req))
+          throw new ApiProblem('unsupported-media-type', 'The body must be application/json.');
+        await run(jsonParser, req, res);
+        rawBody = req.body as unknown;
+      }
+
+      const errors: FieldError[] = [];
+      const params = parse(spec.params, plain(req.params), '/params', errors);
+      const query = parse(
+        spec.query,
+        plain(req.query as Record<string, unknown>),
+        '/query',
+        errors,
+      );
+      let body: unknown = undefined;
+      if (spec.body !== undefined) body = parse(spec.body, rawBody, '', errors);
+      else if (
+        rawBody !== undefined &&
+        !(typeof rawBody === 'object' && rawBody !== null && Object.keys(rawBody).length === 0)
+      ) {
+        errors.push({ path: '', message: 'this request takes no body' });
+      }
+      let idempotencyKey: string | undefined;
+      const keyHeader = req.headers['idempotency-key'];
+      if (spec.idempotent === true && keyHeader !== undefined) {
+        idempotencyKey = parse(IdempotencyKey, keyHeader, '/headers/idempotency-key', errors);
+      }
+      if (errors.length > 0) throw invalidRequest(errors);
+
+      const input = { params, query, body, caller, writeOptions: {} } as HandlerInput<RouteSpec>;
+      if (idempotencyKey === undefined || caller === undefined) {
+        send(res, await handler(input));
+        return;
+      }
+
+      const scope = `${caller.residentId}|${spec.operationId}|${req.path}`;
+      const claim = await deps.idempotency.claim(scope, idempotencyKey, body);
+      if (claim.kind === 'replay') {
+        res.setHeader('Idempotent-Replayed', 'true');
+        send(res, { status: claim.response.status, body: claim.response.body });
+        return;
+      }
+      const record = claim.record;
+      let result: HandlerResult;
+      try {
+        result = await handler({
+          ...input,
+          writeOptions: { onTxId: (txId) => record.setTxId(txId) },
+        });
+      } catch (error: unknown) {
+        // A pending commit keeps the record (with its txId) so replays report it; anything
+        // else recorded nothing, so the key is freed for a retry.
+        if (!(error instanceof ApiProblem && error.type === 'commit-pending')) {
+          await record.abandon().catch(() => undefined);
+        }
+        throw error;
+      }
+      await record
+        .complete({ status: result.status, body: result.body })
+        .catch((error: unknown) => {
+          deps.logger.warn(
+            { err: { message: error instanceof Error ? error.message : 'unknown' } },
+            'idempotency record not stored',
+          );
+        });
+      send(res, result);
+    };
+    app[spec.method](expressPath, route);
+  }
+}

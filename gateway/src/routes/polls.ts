@@ -1,0 +1,33 @@
+import type { PollService } from '../services/polls.js';
+import type { SpecOf } from '../validation/registry.js';
+import type { Handler } from './mount.js';
+
+export function pollHandlers(polls: PollService): {
+  createPoll: Handler<SpecOf<'createPoll'>>;
+  listPolls: Handler<SpecOf<'listPolls'>>;
+  getPoll: Handler<SpecOf<'getPoll'>>;
+  openPoll: Handler<SpecOf<'openPoll'>>;
+  closePoll: Handler<SpecOf<'closePoll'>>;
+  getResults: Handler<SpecOf<'getResults'>>;
+} {
+  return {
+    createPoll: async ({ caller, body, writeOptions }) => ({
+      status: 201,
+      body: await polls.create(caller, body, writeOptions),
+    }),
+    listPolls: async ({ query }) => ({
+      status: 200,
+      body: await polls.list(query.status, query.limit, query.cursor),
+    }),
+    getPoll: async ({ params }) => ({ status: 200, body: await polls.get(params.pollId) }),
+    openPoll: async ({ caller, params }) => ({
+      status: 200,
+      body: await polls.open(caller, params.pollId),
+    }),
+    closePoll: async ({ caller, params }) => ({
+      status: 200,
+      body: await polls.close(caller, params.pollId),
+    }),
+    getResults: async ({ params }) => ({ status: 200, body: await polls.results(params.pollId) }),
+  };
+}

@@ -1,0 +1,125 @@
+import type { Caller } from '../auth/caller.js';
+import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
+import type { Ledger, LedgerBallot, WriteOptions } from './ledger.js';
+import { LedgerError } from './ledgerErrors.js';
+import type { LiveCounts, Locks } from './ports.js';
+import { ApiProblem, invalidRequest } from './problems.js';
+
+export interface BallotService {
+  cast(caller: Caller, pollId: string, choices: string[], options?: WriteOptions): Promise<Receipt>;
+  receipt(txId: string): Promise<ReceiptCheck>;
+}
+
+async function currentBallot(
+  ledger: Ledger,
+  pollId: string,
+  residentId: string,
+): Promise<LedgerBallot | undefined> {
+  try {
+    return await ledger.getBallot(pollId, residentId);
+  } catch (error: unknown) {
+    if (
+      error instanceof LedgerError &&
+      error.failure.kind === 'chaincode' &&
+      error.failure.code === 'NOT_FOUND'
+    ) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function createBallotService(
+  ledger: Ledger,
+  locks: Locks,
+  liveCounts: LiveCounts,
+): BallotService {
+  /** After an MVCC conflict the ledger moved under us: find out what it now says. */
+  async function recheck(pollId: string, residentId: string, txId: string): Promise<ApiProblem> {
+    const poll = await ledger.getPoll(pollId);
+    if (poll.status !== 'open')
+      return new ApiProblem('poll-not-open', 'The poll does not accept ballots now.');
+    const ballot = await currentBallot(ledger, pollId, residentId);
+    if (ballot !== undefined && poll.allowRevote !== true) {
+      return new ApiProblem('already-voted', 'This poll does not allow a second ballot.');
+    }
+    return new ApiProblem(
+      'invalid-state',
+      'A concurrent change invalidated the ballot; nothing was recorded.',
+      { txId },
+    );
+  }
+
+  return {
+    async cast(caller, pollId, choices, options): Promise<Receipt> {
+      return locks.withLock(`ballot:${pollId}:${caller.residentId}`, async () => {
+        const poll = await ledger.getPoll(pollId);
+        const known = new Set(poll.options.map((option) => option.id));
+        const unknown = choices.flatMap((choice, index) =>
+          known.has(choice)
+            ? []
+            : [{ path: `/choices/${index}`, message: 'not an option of this poll' }],
+        );
+        if (unknown.length > 0) throw invalidRequest(unknown);
+        if (choices.length > poll.maxChoices) {
+          throw invalidRequest([
+            { path: '/choices', message: `at most ${poll.maxChoices} choices` },
+          ]);
+        }
+        const previous =
+          poll.resultsVisibility === 'live'
+            ? await currentBallot(ledger, pollId, caller.residentId)
+            : undefined;
+        let committed;
+        try {
+          committed = await ledger.castBallot(pollId, caller.residentId, choices, options);
+        } catch (error: unknown) {
+          if (
+            error instanceof LedgerError &&
+            error.failure.kind === 'invalid' &&
+            error.failure.validationCode === 'MVCC_READ_CONFLICT'
+          ) {
+            throw await recheck(pollId, caller.residentId, error.failure.txId);
+          }
+          throw error;
+        }
+        if (poll.resultsVisibility === 'live') {
+          await liveCounts.record(pollId, choices, previous?.choices);
+        }
+        const ballot = committed.value;
+        return {
+          pollId: ballot.pollId,
+          residentId: ballot.residentId,
+          ballotId: ballot.ballotId,
+          choices: ballot.choices,
+          txId: committed.txId,
+          blockNumber: committed.blockNumber,
+          recordedAt: ballot.recordedAt,
+        };
+      });
+    },
+    async receipt(txId): Promise<ReceiptCheck> {
+      const tx = await ledger.getTransaction(txId);
+      const payload = tx?.event?.payload;
+      if (tx === undefined || tx.event?.name !== 'BallotCast' || payload === undefined) {
+        throw new ApiProblem('not-found', 'The ledger holds no ballot transaction with this ID.');
+      }
+      const pollId = String(payload.pollId);
+      const residentId = String(payload.residentId);
+      const choices = Array.isArray(payload.choices) ? payload.choices.map(String) : [];
+      const valid = tx.validationCode === 'VALID';
+      const latest = valid ? await currentBallot(ledger, pollId, residentId) : undefined;
+      return {
+        txId,
+        valid,
+        validationCode: tx.validationCode,
+        blockNumber: tx.blockNumber,
+        pollId,
+        residentId,
+        choices,
+        recordedAt: tx.timestamp,
+        superseded: valid && latest !== undefined && latest.txId !== txId,
+      };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { AuditEvent, Poll, PollDraft, PollHistory, PollList } from '../validation/schemas.js';
+
+/** Personal details of a resident; they travel only as transient data to the departments. */
+export interface PersonalData {
+  readonly name: string;
+  readonly birthdate: string;
+  readonly district: string;
+  readonly phone: string;
+  /** Random per registration, so equal details do not hash alike in the private collection. */
+  readonly salt: string;
+}
+
+export interface LedgerBallot {
+  readonly pollId: string;
+  readonly residentId: string;
+  readonly ballotId: string;
+  readonly choices: string[];
+  readonly txId: string;
+  readonly revision: number;
+  readonly recordedAt: string;
+}
+
+export interface LedgerTally {
+  readonly pollId: string;
+  readonly complete: boolean;
+  readonly shardsDone: number;
+  readonly shardCount: number;
+  readonly totalBallots: number;
+  readonly counts: Record<string, number>;
+}
+
+/** A committed transaction as the regulator's peer reports it. */
+export interface LedgerTransaction {
+  readonly txId: string;
+  readonly validationCode: string;
+  readonly blockNumber: number;
+  readonly timestamp: string;
+  readonly mspId: string;
+  readonly endorsers: string[];
+  /** The chaincode function called, e.g. `ballots:CastBallot`. */
+  readonly function: string;
+  readonly args: string[];
+  /** The chaincode event, whose payload never holds personal details. */
+  readonly event?: { readonly name: string; readonly payload: Record<string, unknown> };
+}
+
+export interface Committed<T> {
+  readonly value: T;
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+export interface WriteOptions {
+  /** Called once the transaction ID is known, before the commit, e.g. to record it for replays. */
+  readonly onTxId?: (txId: string) => Promise<void>;
+}
+
+export interface AuditQuery {
+  readonly pollId?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/**
+ * The gateway's view of the veche chaincode (docs/chaincode-interface.md). Officials' writes
+ * name their department, whose identity signs. Writes resolve only after a VALID commit; every
+ * failure is a LedgerError.
+ */
+export interface Ledger {
+  /** Resolves when the gateway's peer and the regulator's peer answer. */
+  ping(): Promise<void>;
+
+  createPoll(
+    department: string,
+    draft: PollDraft,
+    officialId: string,
+    options?: WriteOptions,
+  ): Promise<Committed<Poll>>;
+  openPoll(department: string, pollId: string, officialId: string): Promise<Committed<Poll>>;
+  closePoll(department: string, pollId: string, officialId: string): Promise<Committed<Poll>>;
+  getPoll(pollId: string): Promise<Poll>;
+  listPolls(status: string, limit: number, cursor: string): Promise<PollList>;
+  getPollHistory(pollId: string): Promise<PollHistory>;
+
+  registerResident(
+    residentId: string,
+    personalData: PersonalData,
+  ): Promise<Committed<{ residentId: string; registeredAt: string; created: boolean }>>;
+  getResident(
+    residentId: string,
+  ): Promise<{ residentId: string; registeredAt: string; personalDataStored: boolean }>;
+  getResidentDistrict(residentId: string): Promise<{ district: string | null }>;
+  purgeResident(residentId: string): Promise<Committed<{ residentId: string; purged: true }>>;
+
+  castBallot(
+    pollId: string,
+    residentId: string,
+    choices: string[],
+    options?: WriteOptions,
+  ): Promise<Committed<LedgerBallot>>;
+  getBallot(pollId: string, residentId: string): Promise<LedgerBallot>;
+  listResidentBallots(residentId: string): Promise<{ items: LedgerBallot[] }>;
+
+  tallyShard(
+    department: string,
+    pollId: string,
+    shard: number,
+    chunkSize: number,
+  ): Promise<Committed<{ pollId: string; shard: number; counted: number; done: boolean }>>;
+  finalizeTally(department: string, pollId: string): Promise<Committed<LedgerTally>>;
+  getTally(pollId: string): Promise<LedgerTally>;
+
+  /** Reads a transaction and its block from the regulator's peer; undefined if unknown. */
+  getTransaction(txId: string): Promise<LedgerTransaction | undefined>;
+  /** Transactions of the veche chaincode in ledger order. */
+  listAuditEvents(query: AuditQuery): Promise<{ items: AuditEvent[]; nextCursor?: string }>;
+
+  close(): Promise<void>;
+}

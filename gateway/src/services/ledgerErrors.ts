@@ -1,0 +1,105 @@
+import { ApiProblem } from './problems.js';
+
+/** The codes the chaincode puts before the colon of its error messages. */
+export const chaincodeCodes = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'NOT_REGISTERED',
+  'NOT_ELIGIBLE',
+  'POLL_NOT_OPEN',
+  'ALREADY_VOTED',
+  'INVALID_STATE',
+  'TALLY_PENDING',
+] as const;
+export type ChaincodeCode = (typeof chaincodeCodes)[number];
+
+export type LedgerFailure =
+  /** The chaincode refused the call with a coded error. */
+  | { readonly kind: 'chaincode'; readonly code: ChaincodeCode }
+  /** No peer answered or the call could not be completed: nothing was recorded. */
+  | { readonly kind: 'unavailable' }
+  /** Submitted; the commit status did not arrive in time. */
+  | { readonly kind: 'commit-pending'; readonly txId: string }
+  /** Committed but invalidated by the peers (MVCC_READ_CONFLICT and friends). */
+  | { readonly kind: 'invalid'; readonly txId: string; readonly validationCode: string };
+
+/** What the ledger port throws. Adapters translate their client's errors into this. */
+export class LedgerError extends Error {
+  constructor(readonly failure: LedgerFailure) {
+    super(`ledger: ${failure.kind}${failure.kind === 'chaincode' ? ` ${failure.code}` : ''}`);
+    this.name = 'LedgerError';
+  }
+}
+
+const codePattern = new RegExp(`\\b(${chaincodeCodes.join('|')}):`);
+
+/**
+ * Finds the chaincode's `<CODE>: message` inside whatever text a Fabric client wraps it in
+ * (`chaincode response 500, NOT_FOUND: ...`). The prose after the colon is never used.
+ */
+export function parseChaincodeCode(message: string): ChaincodeCode | undefined {
+  const match = codePattern.exec(message);
+  return match === null ? undefined : (match[1] as ChaincodeCode);
+}
+
+/**
+ * The single mapping from ledger failures to API problems. The detail is ours, not the
+ * chaincode's, so no internal message reaches a client.
+ */
+export function problemForLedgerFailure(failure: LedgerFailure): ApiProblem {
+  switch (failure.kind) {
+    case 'unavailable':
+      return new ApiProblem(
+        'unavailable',
+        'The ledger is unreachable; nothing was recorded. Retry later.',
+      );
+    case 'commit-pending':
+      return new ApiProblem(
+        'commit-pending',
+        'The transaction was submitted and its outcome is not yet known; retry with the same Idempotency-Key or check the receipt.',
+        { txId: failure.txId },
+      );
+    case 'invalid':
+      return new ApiProblem(
+        'invalid-state',
+        'The ledger rejected the transaction; nothing was recorded.',
+        {
+          txId: failure.txId,
+        },
+      );
+    case 'chaincode':
+      return problemForChaincodeCode(failure.code);
+  }
+}
+
+function problemForChaincodeCode(code: ChaincodeCode): ApiProblem {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return new ApiProblem('invalid-request', 'The ledger rejected the request as not valid.', {
+        errors: [{ path: '', message: 'rejected by the ledger' }],
+      });
+    case 'NOT_FOUND':
+      return new ApiProblem('not-found', 'No such resource.');
+    case 'CONFLICT':
+      return new ApiProblem('invalid-state', 'The resource changed concurrently; retry.');
+    case 'FORBIDDEN':
+      return new ApiProblem('forbidden', 'Not allowed.');
+    case 'NOT_REGISTERED':
+      return new ApiProblem('not-registered', 'Register with POST /api/v1/residents/me first.');
+    case 'NOT_ELIGIBLE':
+      return new ApiProblem(
+        'not-eligible',
+        'The resident does not meet this poll\u2019s eligibility rules.',
+      );
+    case 'POLL_NOT_OPEN':
+      return new ApiProblem('poll-not-open', 'The poll does not accept ballots now.');
+    case 'ALREADY_VOTED':
+      return new ApiProblem('already-voted', 'This poll does not allow a second ballot.');
+    case 'INVALID_STATE':
+      return new ApiProblem('invalid-state', 'The poll is not in a state that allows this.');
+    case 'TALLY_PENDING':
+      return new ApiProblem('tally-pending', 'The final tally is not yet recorded.');
+  }
+}

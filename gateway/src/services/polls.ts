@@ -1,0 +1,107 @@
+import type { Caller } from '../auth/caller.js';
+import type { Poll, PollDraft, PollList, Results } from '../validation/schemas.js';
+import type { Ledger, WriteOptions } from './ledger.js';
+import type { LiveCounts } from './ports.js';
+import { ApiProblem } from './problems.js';
+
+/** Ballots counted per TallyShard transaction: small enough to endorse within the deadline. */
+const tallyChunkSize = 5000;
+
+export interface PollService {
+  create(caller: Caller, draft: PollDraft, options?: WriteOptions): Promise<Poll>;
+  list(status: string | undefined, limit: number, cursor: string | undefined): Promise<PollList>;
+  get(pollId: string): Promise<Poll>;
+  open(caller: Caller, pollId: string): Promise<Poll>;
+  close(caller: Caller, pollId: string): Promise<Poll>;
+  /** Resumes the tally of a closed poll whose tally was interrupted (gateway start). */
+  finishTally(department: string, pollId: string): Promise<void>;
+  results(pollId: string): Promise<Results>;
+}
+
+function department(caller: Caller): string {
+  if (caller.department === undefined)
+    throw new ApiProblem('forbidden', 'Officials act for a known department.');
+  return caller.department;
+}
+
+export function createPollService(ledger: Ledger, liveCounts: LiveCounts): PollService {
+  async function ownPoll(caller: Caller, pollId: string): Promise<Poll> {
+    const poll = await ledger.getPoll(pollId);
+    if (poll.department !== caller.department) {
+      throw new ApiProblem(
+        'forbidden',
+        'Only officials of the poll\u2019s department may do this.',
+      );
+    }
+    return poll;
+  }
+
+  async function finishTally(dept: string, pollId: string): Promise<void> {
+    let tally = await ledger.getTally(pollId);
+    if (tally.complete) return;
+    for (let shard = tally.shardsDone; shard < tally.shardCount; shard += 1) {
+      for (;;) {
+        const { value } = await ledger.tallyShard(dept, pollId, shard, tallyChunkSize);
+        if (value.done) break;
+      }
+    }
+    tally = (await ledger.finalizeTally(dept, pollId)).value;
+    if (!tally.complete)
+      throw new ApiProblem('tally-pending', 'The final tally is not yet recorded.');
+  }
+
+  return {
+    async create(caller, draft, options): Promise<Poll> {
+      return (await ledger.createPoll(department(caller), draft, caller.residentId, options)).value;
+    },
+    list(status, limit, cursor): Promise<PollList> {
+      return ledger.listPolls(status ?? '', limit, cursor ?? '');
+    },
+    get(pollId): Promise<Poll> {
+      return ledger.getPoll(pollId);
+    },
+    async open(caller, pollId): Promise<Poll> {
+      await ownPoll(caller, pollId);
+      return (await ledger.openPoll(department(caller), pollId, caller.residentId)).value;
+    },
+    async close(caller, pollId): Promise<Poll> {
+      const poll = await ownPoll(caller, pollId);
+      const dept = department(caller);
+      if (poll.status === 'draft')
+        throw new ApiProblem('invalid-state', 'A draft poll cannot be closed.');
+      if (poll.status === 'closed') {
+        const tally = await ledger.getTally(pollId);
+        if (tally.complete)
+          throw new ApiProblem('invalid-state', 'The poll is closed and tallied.');
+        await finishTally(dept, pollId);
+        return ledger.getPoll(pollId);
+      }
+      const closed = (await ledger.closePoll(dept, pollId, caller.residentId)).value;
+      await finishTally(dept, pollId);
+      return closed;
+    },
+    finishTally,
+    async results(pollId): Promise<Results> {
+      const poll = await ledger.getPoll(pollId);
+      const zero = Object.fromEntries(poll.options.map((option) => [option.id, 0]));
+      if (poll.status === 'closed') {
+        const tally = await ledger.getTally(pollId);
+        if (!tally.complete)
+          throw new ApiProblem('tally-pending', 'The final tally is not yet recorded.');
+        return {
+          pollId,
+          status: 'final',
+          totalBallots: tally.totalBallots,
+          counts: { ...zero, ...tally.counts },
+        };
+      }
+      if ((poll.resultsVisibility ?? 'after-close') === 'after-close') {
+        throw new ApiProblem('results-sealed', 'Results are published when the poll closes.');
+      }
+      const live = await liveCounts.read(pollId);
+      const counts = { ...zero };
+      for (const id of Object.keys(zero)) counts[id] = live.counts[id] ?? 0;
+      return { pollId, status: 'live', totalBallots: live.total, counts };
+    },
+  };
+}

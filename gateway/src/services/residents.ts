@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../auth/caller.js';
+import type { Receipt, Registration, ResidentRecord } from '../validation/schemas.js';
+import type { Ledger } from './ledger.js';
+import { LedgerError } from './ledgerErrors.js';
+import { ApiProblem, invalidRequest } from './problems.js';
+
+export interface ResidentService {
+  register(caller: Caller): Promise<{ created: boolean; registration: Registration }>;
+  get(caller: Caller): Promise<ResidentRecord>;
+  purge(caller: Caller): Promise<{ purged: true }>;
+  ballots(caller: Caller): Promise<{ items: Receipt[] }>;
+}
+
+const birthdatePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Turns the chaincode's NOT_FOUND for an unknown resident into the API's 404. */
+async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error: unknown) {
+    if (
+      error instanceof LedgerError &&
+      error.failure.kind === 'chaincode' &&
+      (error.failure.code === 'NOT_FOUND' || error.failure.code === 'NOT_REGISTERED')
+    ) {
+      throw new ApiProblem('not-found', 'The caller is not registered.');
+    }
+    throw error;
+  }
+}
+
+export function createResidentService(ledger: Ledger): ResidentService {
+  return {
+    async register(caller): Promise<{ created: boolean; registration: Registration }> {
+      const claims = await caller.personalClaims();
+      const missing = (['district', 'birthdate'] as const).filter(
+        (name) => (claims[name] ?? '') === '',
+      );
+      if (missing.length > 0) {
+        throw invalidRequest(
+          missing.map((name) => ({
+            path: `/claims/${name}`,
+            message: `the ${name} claim is required`,
+          })),
+          `The identity provider supplied no ${missing.join(' or ')} for this person.`,
+        );
+      }
+      if (!birthdatePattern.test(claims.birthdate ?? '')) {
+        throw invalidRequest([{ path: '/claims/birthdate', message: 'must be YYYY-MM-DD' }]);
+      }
+      const district = claims.district ?? '';
+      const { value } = await ledger.registerResident(caller.residentId, {
+        name: claims.name ?? '',
+        birthdate: claims.birthdate ?? '',
+        district,
+        phone: claims.phone_number ?? '',
+        salt: randomBytes(16).toString('hex'),
+      });
+      return {
+        created: value.created,
+        registration: { residentId: caller.residentId, district, registeredAt: value.registeredAt },
+      };
+    },
+    async get(caller): Promise<ResidentRecord> {
+      const resident = await orNotFound(ledger.getResident(caller.residentId));
+      const { district } = await orNotFound(ledger.getResidentDistrict(caller.residentId));
+      return {
+        residentId: resident.residentId,
+        district,
+        registeredAt: resident.registeredAt,
+        personalDataStored: resident.personalDataStored,
+      };
+    },
+    async purge(caller): Promise<{ purged: true }> {
+      await orNotFound(ledger.getResident(caller.residentId));
+      await ledger.purgeResident(caller.residentId);
+      return { purged: true };
+    },
+    async ballots(caller): Promise<{ items: Receipt[] }> {
+      const { items } = await ledger.listResidentBallots(caller.residentId);
+      const receipts = await Promise.all(
+        items.map(async (ballot): Promise<Receipt> => {
+          const tx = await ledger.getTransaction(ballot.txId);
+          return {
+            pollId: ballot.pollId,
+            residentId: ballot.residentId,
+            ballotId: ballot.ballotId,
+            choices: ballot.choices,
+            txId: ballot.txId,
+            blockNumber: tx?.blockNumber ?? 0,
+            recordedAt: ballot.recordedAt,
+          };
+        }),
+      );
+      return { items: receipts };
+    },
+  };
+}
