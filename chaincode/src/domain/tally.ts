@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { fail } from '../errors';
+import { pollIdSchema, residentIdSchema } from './ids';
+import type { Poll } from './poll';
+
+/** DESIGN.md bounds one tally transaction to 50,000 ballots read. */
+export const MAX_CHUNK_SIZE = 50000;
+
+const countsSchema = z.record(z.string(), z.int().min(0));
+export type Counts = Record<string, number>;
+
+/**
+ * One shard's partial count. `lastResidentId` is the last ballot counted, so a continued chunk
+ * resumes after it and a repeated or interrupted call never counts a ballot twice.
+ */
+export const shardTallySchema = z.strictObject({
+  pollId: pollIdSchema,
+  shard: z.int().min(0),
+  counts: countsSchema,
+  totalBallots: z.int().min(0),
+  lastResidentId: residentIdSchema.nullable(),
+  done: z.boolean(),
+});
+export type ShardTally = z.output<typeof shardTallySchema>;
+
+export const tallySchema = z.strictObject({
+  pollId: pollIdSchema,
+  complete: z.literal(true),
+  shardsDone: z.int().min(0),
+  shardCount: z.int().min(1),
+  totalBallots: z.int().min(0),
+  counts: countsSchema,
+  finalizedAt: z.iso.datetime(),
+  txId: z.string().min(1),
+});
+export type Tally = z.output<typeof tallySchema>;
+
+export interface TallySummary {
+  readonly pollId: string;
+  readonly complete: boolean;
+  readonly shardsDone: number;
+  readonly shardCount: number;
+  readonly totalBallots: number;
+  readonly counts: Counts;
+}
+
+/**
+ * A ballot as the tally sees it: the key's resident ID and a lazy read of its choices, so that
+ * ballots skipped on resumption are never parsed.
+ */
+export interface ShardEntry {
+  readonly residentId: string;
+  readonly choices: () => readonly string[];
+}
+
+export interface ChunkResult {
+  readonly tally: ShardTally;
+  readonly counted: number;
+}
+
+export function zeroCounts(poll: Poll): Counts {
+  return Object.fromEntries(poll.options.map((o) => [o.id, 0]));
+}
+
+export function emptyShardTally(poll: Poll, shard: number): ShardTally {
+  return {
+    pollId: poll.pollId,
+    shard,
+    counts: zeroCounts(poll),
+    totalBallots: 0,
+    lastResidentId: null,
+    done: false,
+  };
+}
+
+export function assertChunkSize(chunkSize: number): void {
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+    fail('INVALID_ARGUMENT', `chunkSize must be an integer in 1..${MAX_CHUNK_SIZE}`);
+  }
+}
+
+/**
+ * Counts up to `chunkSize` ballots of one shard after the stored position. `entries` are the
+ * shard's ballots in key order (one per resident: a re-vote replaces the key, so each entry is
+ * that resident's latest ballot). Iteration stops as soon as the chunk is full and one more entry
+ * shows the shard is not finished; the caller's iterator is then closed by `for await`.
+ */
+export async function tallyChunk(
+  progress: ShardTally,
+  entries: AsyncIterable<ShardEntry> | Iterable<ShardEntry>,
+  chunkSize: number,
+): Promise<ChunkResult> {
+  assertChunkSize(chunkSize);
+  if (progress.done) {
+    return { tally: progress, counted: 0 };
+  }
+  const resumeAfter = progress.lastResidentId;
+  const counts: Counts = { ...progress.counts };
+  let totalBallots = progress.totalBallots;
+  let lastResidentId = resumeAfter;
+  let counted = 0;
+  let done = true;
+  for await (const entry of entries) {
+    if (resumeAfter !== null && entry.residentId <= resumeAfter) {
+      continue;
+    }
+    if (counted === chunkSize) {
+      done = false;
+      break;
+    }
+    for (const choice of entry.choices()) {
+      counts[choice] = (counts[choice] ?? 0) + 1;
+    }
+    totalBallots += 1;
+    counted += 1;
+    lastResidentId = entry.residentId;
+  }
+  return { tally: { ...progress, counts, totalBallots, lastResidentId, done }, counted };
+}
+
+function sumShards(poll: Poll, shards: readonly ShardTally[]): Counts {
+  const counts = zeroCounts(poll);
+  for (const shard of shards) {
+    for (const [option, n] of Object.entries(shard.counts)) {
+      counts[option] = (counts[option] ?? 0) + n;
+    }
+  }
+  return counts;
+}
+
+/** `shards[i]` is shard i's stored progress, or null when no chunk of it ran yet. */
+export function summarizeTally(poll: Poll, shards: readonly (ShardTally | null)[]): TallySummary {
+  const present = shards.filter((s): s is ShardTally => s !== null);
+  return {
+    pollId: poll.pollId,
+    complete: false,
+    shardsDone: present.filter((s) => s.done).length,
+    shardCount: poll.shardCount,
+    totalBallots: present.reduce((sum, s) => sum + s.totalBallots, 0),
+    counts: sumShards(poll, present),
+  };
+}
+
+export interface FinalizeTransaction {
+  readonly txId: string;
+  readonly txTime: Date;
+}
+
+/** The final tally, once every shard of a closed poll is done; otherwise TALLY_PENDING. */
+export function finalizeTally(
+  poll: Poll,
+  shards: readonly (ShardTally | null)[],
+  tx: FinalizeTransaction,
+): Tally {
+  if (poll.status !== 'closed') {
+    fail('INVALID_STATE', `cannot finalize the tally of a poll that is ${poll.status}`);
+  }
+  const summary = summarizeTally(poll, shards);
+  if (shards.length !== poll.shardCount || summary.shardsDone !== poll.shardCount) {
+    fail('TALLY_PENDING', `${summary.shardsDone} of ${poll.shardCount} shards are tallied`);
+  }
+  return {
+    ...summary,
+    complete: true,
+    finalizedAt: tx.txTime.toISOString(),
+    txId: tx.txId,
+  };
+}
+
+export function tallySummaryOf(tally: Tally): TallySummary {
+  return {
+    pollId: tally.pollId,
+    complete: true,
+    shardsDone: tally.shardsDone,
+    shardCount: tally.shardCount,
+    totalBallots: tally.totalBallots,
+    counts: tally.counts,
+  };
+}
