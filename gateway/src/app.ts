@@ -1,9 +1,12 @@
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createBearerAuthenticator } from './auth/passport.js';
+import { createBrowserLogin } from './auth/browserLogin.js';
+import { createAuthenticator } from './auth/passport.js';
+import { createSessionAuth } from './auth/sessions.js';
 import type { AuthVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
+import { createSealer } from './crypto/sealer.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { createHttpLogger } from './middleware/logger.js';
 import type { Metrics } from './middleware/metrics.js';
@@ -11,7 +14,9 @@ import { createIdempotencyStore } from './redis/idempotency.js';
 import { createLiveCounts } from './redis/liveCounts.js';
 import { createLocks } from './redis/locks.js';
 import { createRateLimits } from './redis/rateLimits.js';
+import { createSessionIndex, createSessionStore } from './redis/sessions.js';
 import { auditHandlers } from './routes/audit.js';
+import { authHandlers } from './routes/auth.js';
 import { ballotHandlers } from './routes/ballots.js';
 import { mountRoutes, type Handlers } from './routes/mount.js';
 import { pollHandlers } from './routes/polls.js';
@@ -91,6 +96,27 @@ export function createApp(deps: AppDeps): Express {
     };
   };
 
+  const sessionIndex = createSessionIndex(redis, logger);
+  const sessions = createSessionAuth({
+    store: createSessionStore(redis),
+    index: sessionIndex,
+    sealer: createSealer(config.session.secret, 'session idp token'),
+    verifier: deps.verifier,
+    secret: config.session.secret,
+    ttlSeconds: config.session.ttlSeconds,
+    secureCookie: config.session.secureCookie,
+    issuer: config.oidc.issuer,
+    departmentMspIds: config.departmentMspIds,
+    origin: new URL(config.oidc.redirectUri).origin,
+  });
+  const login = createBrowserLogin({
+    issuer: config.oidc.issuer,
+    clientId: config.oidc.clientId,
+    clientSecret: config.oidc.clientSecret,
+    redirectUri: config.oidc.redirectUri,
+    allowHttpIssuer: config.nodeEnv !== 'production',
+  });
+
   const polls = createPollService(ledger, liveCounts);
   const handlers: Handlers = {
     ...serviceHandlers({
@@ -99,7 +125,8 @@ export function createApp(deps: AppDeps): Express {
       openApi: () => (openApi ??= buildOpenApi(routeSpecs, { version: '1.0.0' })),
       readiness,
     }),
-    ...residentHandlers(createResidentService(ledger)),
+    ...authHandlers({ login, sessions, verifier: deps.verifier, issuer: config.oidc.issuer }),
+    ...residentHandlers(createResidentService(ledger, sessionIndex)),
     ...pollHandlers(polls),
     ...ballotHandlers(createBallotService(ledger, locks, liveCounts)),
     ...auditHandlers(createAuditService(ledger)),
@@ -115,7 +142,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   mountRoutes(app, routeSpecs, handlers, {
-    authenticate: createBearerAuthenticator(deps.verifier),
+    authenticate: createAuthenticator(deps.verifier, sessions),
     rateLimits,
     idempotency,
     metrics,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -58,7 +59,7 @@ const envSchema = z.object({
   REDIS_URL: z
     .url()
     .default('redis://127.0.0.1:6379')
-    .describe('Redis for limits, idempotency, locks'),
+    .describe('Redis for limits, idempotency, locks, sessions'),
   REDIS_KEY_PREFIX: z
     .string()
     .default('veche:')
@@ -76,6 +77,35 @@ const envSchema = z.object({
     .min(1)
     .default('veche-api')
     .describe('aud that access tokens must contain'),
+  OIDC_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('veche-gateway')
+    .describe('client ID of the gateway at the IdP, for browser sign-in'),
+  OIDC_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('client secret of the gateway at the IdP; required in production, else dev-secret'),
+  OIDC_REDIRECT_URI: z
+    .url()
+    .optional()
+    .describe(
+      'the gateway\u2019s /auth/callback URL as registered at the IdP; default http://<HOST>:<PORT>/auth/callback',
+    ),
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'key signing session cookies and sealing session data (at least 32 bytes); required in production',
+    ),
+  SESSION_SECRET_FILE: z
+    .string()
+    .optional()
+    .describe('file holding SESSION_SECRET, used when SESSION_SECRET is unset'),
+  SESSION_TTL_SECONDS: positiveInt
+    .default(8 * 60 * 60)
+    .describe('lifetime of a browser session from sign-in (not extended by use)'),
   PSEUDONYM_SECRET: z
     .string()
     .optional()
@@ -169,7 +199,20 @@ export interface Config {
     readonly keyPrefix: string;
     readonly commandTimeoutMs: number;
   };
-  readonly oidc: { readonly issuer: string; readonly audience: string };
+  readonly oidc: {
+    readonly issuer: string;
+    readonly audience: string;
+    /** The gateway as an OpenID client, for browser sign-in. */
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUri: string;
+  };
+  readonly session: {
+    readonly secret: string;
+    readonly ttlSeconds: number;
+    /** Secure cookies everywhere but development and test, which run on plain-HTTP loopback. */
+    readonly secureCookie: boolean;
+  };
   readonly pseudonymSecret: string;
   readonly rateLimits: { readonly ipPerSecond: number; readonly callerPerMinute: number };
   readonly departmentMspIds: readonly string[];
@@ -199,18 +242,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const problems: string[] = [];
 
-  let secret = e.PSEUDONYM_SECRET;
-  if ((secret === undefined || secret === '') && e.PSEUDONYM_SECRET_FILE !== undefined) {
-    try {
-      secret = readFileSync(e.PSEUDONYM_SECRET_FILE, 'utf8').trim();
-    } catch {
-      problems.push(`PSEUDONYM_SECRET_FILE: cannot read ${e.PSEUDONYM_SECRET_FILE}`);
-    }
-  }
+  const secret = readSecret(
+    e.PSEUDONYM_SECRET,
+    e.PSEUDONYM_SECRET_FILE,
+    'PSEUDONYM_SECRET',
+    problems,
+  );
   // A short key would make pseudonyms guessable from the public (iss, sub) pairs.
   if (secret === undefined || Buffer.byteLength(secret) < 32) {
     problems.push('PSEUDONYM_SECRET or PSEUDONYM_SECRET_FILE: required, at least 32 bytes');
   }
+
+  const production = e.NODE_ENV === 'production';
+  let sessionSecret = readSecret(
+    e.SESSION_SECRET,
+    e.SESSION_SECRET_FILE,
+    'SESSION_SECRET',
+    problems,
+  );
+  // Outside production a per-process key is enough: sessions then end when the gateway restarts.
+  if (sessionSecret === undefined && !production) sessionSecret = randomBytes(32).toString('hex');
+  if (sessionSecret === undefined || Buffer.byteLength(sessionSecret) < 32) {
+    problems.push(
+      'SESSION_SECRET or SESSION_SECRET_FILE: required in production, at least 32 bytes',
+    );
+  }
+  // The development IdP's client secret is public; production must name its own.
+  const clientSecret = e.OIDC_CLIENT_SECRET ?? (production ? undefined : 'dev-secret');
+  if (clientSecret === undefined) problems.push('OIDC_CLIENT_SECRET: required in production');
+  // A wildcard bind address is no place to return a browser to; loopback is where it runs.
+  const bindHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  const callbackHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
 
   const fabric = fabricConfig(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -225,7 +287,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyPrefix: e.REDIS_KEY_PREFIX,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
-    oidc: { issuer: e.OIDC_ISSUER, audience: e.API_AUDIENCE },
+    oidc: {
+      issuer: e.OIDC_ISSUER,
+      audience: e.API_AUDIENCE,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: clientSecret ?? '',
+      redirectUri: e.OIDC_REDIRECT_URI ?? `http://${callbackHost}:${String(e.PORT)}/auth/callback`,
+    },
+    session: {
+      secret: sessionSecret ?? '',
+      ttlSeconds: e.SESSION_TTL_SECONDS,
+      secureCookie: e.NODE_ENV === 'production',
+    },
     pseudonymSecret: secret ?? '',
     rateLimits: {
       ipPerSecond: e.RATE_LIMIT_IP_PER_SEC,
@@ -234,6 +307,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     departmentMspIds: e.DEPARTMENT_MSP_IDS,
     fabric,
   };
+}
+
+/** A secret given directly or, when unset or empty, read from a file. */
+function readSecret(
+  value: string | undefined,
+  file: string | undefined,
+  name: string,
+  problems: string[],
+): string | undefined {
+  if (value !== undefined && value !== '') return value;
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    problems.push(`${name}_FILE: cannot read ${file}`);
+    return undefined;
+  }
 }
 
 function fabricConfig(e: z.infer<typeof envSchema>, problems: string[]): FabricConfig | undefined {

@@ -6,7 +6,7 @@ import type { Caller } from './caller.js';
 export function assertAccess(access: Access, caller: Caller | undefined): void {
   if (access === 'public') return;
   if (caller === undefined)
-    throw new ApiProblem('unauthenticated', 'A valid bearer token is required.');
+    throw new ApiProblem('unauthenticated', 'A valid bearer token or session is required.');
   if (!caller.roles.includes(access)) {
     throw new ApiProblem('forbidden', `This action needs the ${access} role.`);
   }

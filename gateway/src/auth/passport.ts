@@ -3,6 +3,7 @@ import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { ApiProblem } from '../services/problems.js';
 import type { Caller } from './caller.js';
+import type { SessionAuth } from './sessions.js';
 import type { AuthVerifier } from './verifier.js';
 
 declare global {
@@ -15,10 +16,13 @@ declare global {
 }
 
 /**
- * A passport instance of its own (not the global singleton), so two apps in one process, as in
- * tests, never share strategies.
+ * Authenticates API requests by Bearer token first, else by the browser session; both give the
+ * same Caller. A request carrying an Authorization header is judged by it alone: a bad token is
+ * an error from the bearer strategy, so passport never falls through to the cookie, and the
+ * session is not even loaded. A passport instance of its own (not the global singleton), so two
+ * apps in one process, as in tests, never share strategies.
  */
-export function createBearerAuthenticator(verifier: AuthVerifier): RequestHandler {
+export function createAuthenticator(verifier: AuthVerifier, sessions: SessionAuth): RequestHandler {
   const passport = new Passport();
   passport.use(
     new BearerStrategy((token, done) => {
@@ -32,9 +36,18 @@ export function createBearerAuthenticator(verifier: AuthVerifier): RequestHandle
       );
     }),
   );
-  return (req: Request, res: Response, next: NextFunction): void => {
+  passport.use(sessions.strategy);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.headers.authorization === undefined) {
+      try {
+        await sessions.load(req, res);
+      } catch (error: unknown) {
+        next(error);
+        return;
+      }
+    }
     const handler = passport.authenticate(
-      'bearer',
+      ['bearer', 'veche-session'],
       { session: false },
       (error: unknown, caller: Caller | false | undefined) => {
         if (error !== null && error !== undefined) {
@@ -42,7 +55,7 @@ export function createBearerAuthenticator(verifier: AuthVerifier): RequestHandle
           return;
         }
         if (caller === false || caller === undefined) {
-          next(new ApiProblem('unauthenticated', 'A valid bearer token is required.'));
+          next(new ApiProblem('unauthenticated', 'A valid bearer token or session is required.'));
           return;
         }
         req.user = caller;

@@ -36,7 +36,13 @@ export interface HandlerResult {
 }
 
 export type Handler<S extends RouteSpec> = (input: HandlerInput<S>) => Promise<HandlerResult>;
-export type Handlers = { readonly [K in OperationId]: Handler<SpecOf<K>> };
+/** A browser route's handler answers itself: redirects and cookies are its whole point. */
+export type BrowserHandler = (req: Request, res: Response) => Promise<void>;
+export type Handlers = {
+  readonly [K in OperationId]: SpecOf<K> extends { browser: true }
+    ? BrowserHandler
+    : Handler<SpecOf<K>>;
+};
 
 export interface MountDeps {
   readonly authenticate: RequestHandler;
@@ -110,7 +116,8 @@ function send(res: Response, result: HandlerResult): void {
 }
 
 /**
- * Mounts each spec: authentication and role first (401/403 before 400), then the caller's rate
+ * Mounts each spec. A browser route (/auth/*) runs its handler directly, timed like the rest.
+ * Every other route: authentication and role first (401/403 before 400), then the caller's rate
  * limit, then the body (415, 413, malformed JSON), then schema validation, then idempotency,
  * then the handler.
  */
@@ -121,9 +128,24 @@ export function mountRoutes(
   deps: MountDeps,
 ): void {
   for (const spec of specs) {
+    const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    if (spec.browser === true) {
+      const browserHandler = (handlers as unknown as Record<string, BrowserHandler>)[
+        spec.operationId
+      ];
+      if (browserHandler === undefined) throw new Error(`no handler for ${spec.operationId}`);
+      app[spec.method](expressPath, async (req: Request, res: Response) => {
+        const stop = deps.metrics.httpDuration.startTimer({
+          method: spec.method.toUpperCase(),
+          route: spec.path,
+        });
+        res.once('finish', () => stop({ status: String(res.statusCode) }));
+        await browserHandler(req, res);
+      });
+      continue;
+    }
     const handler = (handlers as unknown as Record<string, Handler<RouteSpec>>)[spec.operationId];
     if (handler === undefined) throw new Error(`no handler for ${spec.operationId}`);
-    const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
 
     const route: RequestHandler = async (req, res) => {
       const stop = deps.metrics.httpDuration.startTimer({

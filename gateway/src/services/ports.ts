@@ -12,3 +12,12 @@ export interface LiveCounts {
 export interface Locks {
   withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
+
+/** The browser sessions of residents, so that purging a resident's data also signs them out. */
+export interface ResidentSessions {
+  /**
+   * Ends every session of the resident. Never throws: a failure is logged by the adapter, and
+   * the sessions then end at their TTL anyway.
+   */
+  endAll(residentId: string): Promise<void>;
+}

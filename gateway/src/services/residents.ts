@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, Registration, ResidentRecord } from '../validation/schemas.js';
 import type { Ledger } from './ledger.js';
+import type { ResidentSessions } from './ports.js';
 import { LedgerError } from './ledgerErrors.js';
 import { ApiProblem, invalidRequest } from './problems.js';
 
@@ -30,7 +31,7 @@ async function orNotFound<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function createResidentService(ledger: Ledger): ResidentService {
+export function createResidentService(ledger: Ledger, sessions: ResidentSessions): ResidentService {
   return {
     async register(caller): Promise<{ created: boolean; registration: Registration }> {
       const claims = await caller.personalClaims();
@@ -75,6 +76,9 @@ export function createResidentService(ledger: Ledger): ResidentService {
     async purge(caller): Promise<{ purged: true }> {
       await orNotFound(ledger.getResident(caller.residentId));
       await ledger.purgeResident(caller.residentId);
+      // Only once the ledger purge succeeded: a failed purge leaves the resident signed in to
+      // retry it. The sessions go because they can still fetch the person's details from the IdP.
+      await sessions.endAll(caller.residentId);
       return { purged: true };
     },
     async ballots(caller): Promise<{ items: Receipt[] }> {

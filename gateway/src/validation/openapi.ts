@@ -104,11 +104,25 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       const contentType = response.contentType ?? 'application/json';
       responses[status] = {
         description: response.description,
-        content: {
-          [contentType]: {
-            schema: response.schema ? convert(response.schema, 'output', components) : {},
-          },
-        },
+        ...(response.empty === true
+          ? {}
+          : {
+              content: {
+                [contentType]: {
+                  schema: response.schema ? convert(response.schema, 'output', components) : {},
+                },
+              },
+            }),
+        ...(response.headers === undefined
+          ? {}
+          : {
+              headers: Object.fromEntries(
+                Object.entries(response.headers).map(([name, description]) => [
+                  name,
+                  { description, schema: { type: 'string' } },
+                ]),
+              ),
+            }),
       };
     }
     for (const status of errorStatuses(spec)) {
@@ -148,11 +162,20 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       description: 'City polls on a permissioned Hyperledger Fabric ledger (API.md, version 1).',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'veche.sid',
+          description:
+            'browser session from /auth/login; used only when no Authorization header is sent',
+        },
+      },
     },
   };
 }

@@ -3,9 +3,11 @@ import {
   AuditEventList,
   AuditEventsQuery,
   BallotBody,
+  CallbackQuery,
   EmptyParams,
   EmptyQuery,
   Health,
+  LoginQuery,
   PollDraft,
   PollHistory,
   PollIdParams,
@@ -32,6 +34,10 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType;
   /** Defaults to application/json. */
   readonly contentType?: string;
+  /** The response has no body (204, redirects). */
+  readonly empty?: boolean;
+  /** Response headers worth documenting, name to description. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface RouteSpec {
@@ -53,6 +59,12 @@ export interface RouteSpec {
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** Error statuses beyond those implied by access, body and ledger. */
   readonly problems?: readonly number[];
+  /**
+   * A browser route (/auth/*): it answers with redirects and the session cookie, so its handler
+   * gets the request itself and reads the query leniently (a bad returnTo falls back to '/', a
+   * bad callback is 401); `params` and `query` then only document it.
+   */
+  readonly browser?: boolean;
 }
 
 const none = { params: EmptyParams, query: EmptyQuery } as const;
@@ -121,6 +133,68 @@ export const routeSpecs = [
     ledger: false,
     ...none,
     responses: { 200: { description: 'the IdP issuer', schema: PublicConfig } },
+  },
+  {
+    operationId: 'startLogin',
+    method: 'get',
+    path: '/auth/login',
+    tag: 'auth',
+    summary:
+      'Browser sign-in: redirect to the IdP (authorization code + PKCE S256, state, nonce; scopes openid profile phone veche)',
+    access: 'public',
+    ledger: false,
+    browser: true,
+    params: EmptyParams,
+    query: LoginQuery,
+    responses: {
+      302: {
+        description:
+          'to the IdP\u2019s authorization endpoint; sets the short-lived pre-login session cookie veche.sid',
+        empty: true,
+        headers: { Location: 'the authorization request URL', 'Set-Cookie': 'veche.sid' },
+      },
+    },
+    problems: [503],
+  },
+  {
+    operationId: 'finishLogin',
+    method: 'get',
+    path: '/auth/callback',
+    tag: 'auth',
+    summary: 'Where the IdP returns the browser: exchanges the code, starts the session',
+    access: 'public',
+    ledger: false,
+    browser: true,
+    params: EmptyParams,
+    query: CallbackQuery,
+    responses: {
+      302: {
+        description:
+          'to the returnTo given at /auth/login; sets a new session cookie veche.sid (HttpOnly, SameSite=Lax, Secure outside development)',
+        empty: true,
+        headers: { Location: 'the same-origin returnTo path', 'Set-Cookie': 'veche.sid' },
+      },
+    },
+    problems: [401, 503],
+  },
+  {
+    operationId: 'logout',
+    method: 'post',
+    path: '/auth/logout',
+    tag: 'auth',
+    summary: 'Ends the browser session and clears its cookie; idempotent',
+    access: 'public',
+    ledger: false,
+    browser: true,
+    ...none,
+    responses: {
+      204: {
+        description: 'signed out (also when there was no session)',
+        empty: true,
+        headers: { 'Set-Cookie': 'veche.sid, expired' },
+      },
+    },
+    problems: [503],
   },
   {
     operationId: 'registerResident',

@@ -249,6 +249,20 @@ export const AuditEventsQuery = z.strictObject({
 export type AuditEventsQuery = z.infer<typeof AuditEventsQuery>;
 
 export const EmptyQuery = z.strictObject({});
+export const LoginQuery = z.strictObject({
+  returnTo: z
+    .string()
+    .optional()
+    .describe('same-origin path to return to after sign-in; anything else means /'),
+});
+/** What an IdP may put on the redirect (RFC 6749 section 4.1.2, RFC 9207 `iss`). */
+export const CallbackQuery = z.looseObject({
+  code: z.string().optional(),
+  state: z.string().optional(),
+  iss: z.string().optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+});
 export const EmptyParams = z.strictObject({});
 
 export const IdempotencyKey = text(1, 128);

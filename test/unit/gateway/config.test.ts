@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from '../../../gateway/src/config.js';
+
+const base = {
+  OIDC_ISSUER: 'http://127.0.0.1:3001',
+  PSEUDONYM_SECRET: 'p'.repeat(32),
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig, browser sign-in', () => {
+  it('defaults the client, callback and a per-process session secret in development', () => {
+    const config = loadConfig({ ...base, PORT: '3456' });
+    expect(config.oidc).toMatchObject({
+      clientId: 'veche-gateway',
+      clientSecret: 'dev-secret',
+      redirectUri: 'http://127.0.0.1:3456/auth/callback',
+    });
+    expect(Buffer.byteLength(config.session.secret)).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(base).session.secret).not.toBe(config.session.secret);
+    expect(config.session).toMatchObject({ ttlSeconds: 28800, secureCookie: false });
+  });
+
+  it('requires the client secret and a session secret of 32 bytes in production', () => {
+    const found = problems({ ...base, NODE_ENV: 'production' });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^OIDC_CLIENT_SECRET/),
+        expect.stringMatching(/^SESSION_SECRET/),
+      ]),
+    );
+    expect(problems({ ...base, SESSION_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET/),
+    ]);
+  });
+
+  it('sets Secure cookies in production only', () => {
+    const config = loadConfig({
+      ...base,
+      NODE_ENV: 'production',
+      OIDC_CLIENT_SECRET: 'real-secret',
+      SESSION_SECRET: 's'.repeat(32),
+      OIDC_REDIRECT_URI: 'https://veche.example/auth/callback',
+    });
+    expect(config.session.secureCookie).toBe(true);
+    expect(config.oidc.redirectUri).toBe('https://veche.example/auth/callback');
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).session.secureCookie).toBe(false);
+  });
+});
