@@ -20,6 +20,9 @@ const esm = {
 };
 
 module.exports = {
+  // Global in jest 29 (a project-level testTimeout is ignored): integration and end-to-end tests
+  // start real processes.
+  testTimeout: 120000,
   projects: [
     {
       ...cjs,
@@ -29,7 +32,7 @@ module.exports = {
     {
       ...esm,
       displayName: 'unit:gateway',
-      testMatch: ['<rootDir>/test/unit/{gateway,idp,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/unit/{common,gateway,idp,scripts}/**/*.test.ts'],
     },
     {
       ...esm,
@@ -37,7 +40,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
       globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
-      testTimeout: 120000,
     },
     {
       ...esm,
@@ -45,7 +47,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
       globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
-      testTimeout: 180000,
     },
   ],
 };

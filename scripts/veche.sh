@@ -104,7 +104,7 @@ ensure_pseudonym_secret() {
 
 ensure_built() {
   if [ ! -f "$ROOT/gateway/dist/main.js" ] || [ ! -f "$ROOT/idp/dist/main.js" ] ||
-    [ -n "$(find "$ROOT/gateway/src" "$ROOT/idp/src" "$ROOT/chaincode/src" -newer "$ROOT/gateway/dist/main.js" -name '*.ts' -print -quit)" ]; then
+    [ -n "$(find "$ROOT/common/src" "$ROOT/gateway/src" "$ROOT/idp/src" "$ROOT/chaincode/src" -newer "$ROOT/gateway/dist/main.js" -name '*.ts' -print -quit)" ]; then
     say "building (npm run build)"
     (cd "$ROOT" && npm run build --silent)
   fi

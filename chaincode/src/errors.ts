@@ -1,17 +1,7 @@
-export const ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'FORBIDDEN',
-  'NOT_REGISTERED',
-  'NOT_ELIGIBLE',
-  'POLL_NOT_OPEN',
-  'ALREADY_VOTED',
-  'INVALID_STATE',
-  'TALLY_PENDING',
-] as const;
+import { CHAINCODE_ERROR_CODES, codedMessage, type ChaincodeErrorCode } from '@veche/common';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ERROR_CODES = CHAINCODE_ERROR_CODES;
+export type ErrorCode = ChaincodeErrorCode;
 
 /**
  * The only error the chaincode throws on purpose. fabric-shim hands `message` to the peer as the
@@ -23,7 +13,7 @@ export class VecheError extends Error {
   readonly detail: string;
 
   constructor(code: ErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
+    super(codedMessage(code, detail));
     this.name = 'VecheError';
     this.code = code;
     this.detail = detail;

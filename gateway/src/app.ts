@@ -10,6 +10,7 @@ import { createSealer } from './crypto/sealer.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { createHttpLogger } from './middleware/logger.js';
 import type { Metrics } from './middleware/metrics.js';
+import { createAuditIndex } from './redis/auditIndex.js';
 import { createIdempotencyStore } from './redis/idempotency.js';
 import { createLiveCounts } from './redis/liveCounts.js';
 import { createLocks } from './redis/locks.js';
@@ -129,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
     ...residentHandlers(createResidentService(ledger, sessionIndex)),
     ...pollHandlers(polls),
     ...ballotHandlers(createBallotService(ledger, locks, liveCounts)),
-    ...auditHandlers(createAuditService(ledger)),
+    ...auditHandlers(createAuditService(ledger, createAuditIndex(redis))),
   };
 
   const app = express();

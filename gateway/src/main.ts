@@ -6,7 +6,9 @@ import { createPseudonymizer } from './crypto/pseudonym.js';
 import { createFabricLedger } from './fabric/fabricLedger.js';
 import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
+import { createAuditIndex } from './redis/auditIndex.js';
 import { createRedisClient, waitForRedis } from './redis/client.js';
+import { startAuditIndexer, type AuditIndexer } from './services/auditIndexer.js';
 import { createUnconfiguredLedger } from './services/unconfiguredLedger.js';
 
 const shutdownGraceMs = 10_000;
@@ -45,6 +47,11 @@ async function main(): Promise<void> {
     pseudonymizer: createPseudonymizer(config.pseudonymSecret),
   });
   const app = createApp({ config, logger, redis, ledger, verifier, metrics });
+  // Without Fabric there are no blocks to follow; the endpoint serves whatever is indexed.
+  const indexer: AuditIndexer | undefined =
+    config.fabric === undefined
+      ? undefined
+      : startAuditIndexer({ ledger, index: createAuditIndex(redis), logger });
   const server = createServer(app);
   server.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port }, 'gateway listening');
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       void (async () => {
+        await indexer?.stop();
         await ledger.close().catch(() => undefined);
         await redis.quit().catch(() => undefined);
         logger.info('stopped');

@@ -1,6 +1,8 @@
+import { ballotChoicesFor } from '@veche/common';
 import { z } from 'zod';
 import { fail } from '../errors';
 import { ballotIdOf, pollIdSchema, residentIdSchema } from './ids';
+import { parseWith } from './parse';
 import type { Poll } from './poll';
 
 /** The shape of the choices argument; whether the choices fit the poll is checked later. */
@@ -17,21 +19,13 @@ export const ballotSchema = z.strictObject({
 });
 export type Ballot = z.output<typeof ballotSchema>;
 
-/** Non-empty, no repeats, only the poll's options, at most maxChoices. */
+/**
+ * Non-empty, no repeats, only the poll's options, at most maxChoices: the gateway's rules too.
+ * Checked here rather than when the argument is parsed, because API.md answers POLL_NOT_OPEN
+ * before it looks at the choices.
+ */
 export function assertValidChoices(poll: Poll, choices: readonly string[]): void {
-  if (choices.length === 0) {
-    fail('INVALID_ARGUMENT', 'choices must not be empty');
-  }
-  if (new Set(choices).size !== choices.length) {
-    fail('INVALID_ARGUMENT', 'choices must not repeat an option');
-  }
-  const known = new Set(poll.options.map((o) => o.id));
-  if (!choices.every((choice) => known.has(choice))) {
-    fail('INVALID_ARGUMENT', 'choices must name options of the poll');
-  }
-  if (choices.length > poll.maxChoices) {
-    fail('INVALID_ARGUMENT', `at most ${poll.maxChoices} choices are allowed`);
-  }
+  parseWith(ballotChoicesFor(poll), choices, 'choices');
 }
 
 export interface CastOutcome {

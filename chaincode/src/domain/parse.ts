@@ -29,10 +29,3 @@ export function parseJson(text: string, what: string): unknown {
     return fail('INVALID_ARGUMENT', `${what} is not valid JSON`);
   }
 }
-
-/** Length in Unicode code points, the way the API counts it (an emoji is one, not two). */
-export function codePointLength(text: string): number {
-  // Code points, not graphemes, are what API.md counts, so spreading is exactly right here.
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread
-  return [...text].length;
-}

@@ -1,7 +1,7 @@
+import { boundedText } from '@veche/common';
 import { z } from 'zod';
 import { isoDateSchema } from './calendar';
 import { residentIdSchema } from './ids';
-import { boundedText } from './text';
 
 /**
  * What goes to the private collection. The salt makes the value's hash, which Fabric writes into

@@ -2,6 +2,8 @@ import { GatewayError, StatusCode, type Contract, type Gateway } from '@hyperled
 import type { FabricConfig } from '../config.js';
 import type { Metrics } from '../middleware/metrics.js';
 import type {
+  AuditBlock,
+  AuditBlockStream,
   Committed,
   Ledger,
   LedgerBallot,
@@ -11,7 +13,8 @@ import type {
   WriteOptions,
 } from '../services/ledger.js';
 import { LedgerError, parseChaincodeCode } from '../services/ledgerErrors.js';
-import type { AuditEvent, Poll, PollHistory, PollList } from '../validation/schemas.js';
+import type { Poll, PollHistory, PollList } from '../validation/schemas.js';
+import { decodeBlock } from './blocks.js';
 import { connectFabric, type FabricConnections } from './connection.js';
 import { decodeBlockNumber, decodeProcessedTransaction } from './transactions.js';
 
@@ -285,12 +288,21 @@ class FabricLedger implements Ledger {
     );
   }
 
-  listAuditEvents(): Promise<{ items: AuditEvent[]; nextCursor?: string }> {
-    // The block-event indexer that feeds this is not built yet: answer as a dependency that is
-    // down rather than with an empty trail that would look complete.
-    return this.ping().then(() => {
-      throw new LedgerError({ kind: 'unavailable' });
-    });
+  async auditBlocks(startBlock: number): Promise<AuditBlockStream> {
+    // Full blocks, not filtered ones: only they carry invalid transactions' events and
+    // endorsers. No deadline on this call: the stream is meant to stay open.
+    const blocks = await this.connections.regulator
+      .getNetwork(this.config.channel)
+      .getBlockEvents({ startBlock: BigInt(startBlock) });
+    const chaincode = this.config.chaincode;
+    return {
+      close: () => {
+        blocks.close();
+      },
+      async *[Symbol.asyncIterator](): AsyncIterator<AuditBlock> {
+        for await (const block of blocks) yield decodeBlock(block, chaincode);
+      },
+    };
   }
 
   close(): Promise<void> {

@@ -5,6 +5,20 @@ const validationCodeNames = new Map<number, string>(
   Object.entries(peer.TxValidationCode).map(([name, code]) => [code, name]),
 );
 
+/** The peer.TxValidationCode name of a code, e.g. `MVCC_READ_CONFLICT`. */
+export function validationCodeName(code: number): string {
+  return validationCodeNames.get(code) ?? String(code);
+}
+
+/**
+ * An endorser transaction as its envelope holds it. The envelope is the same whether the peers
+ * later marked it VALID or not, so the validation code and block come from elsewhere.
+ */
+export type EnvelopeTransaction = Omit<LedgerTransaction, 'validationCode' | 'blockNumber'> & {
+  /** The chaincode invoked, as named in the proposal. */
+  readonly chaincode: string;
+};
+
 function mspOf(serializedIdentity: Uint8Array | string): string {
   return msp.SerializedIdentity.deserializeBinary(toBytes(serializedIdentity)).getMspid();
 }
@@ -13,26 +27,50 @@ function toBytes(value: Uint8Array | string): Uint8Array {
   return typeof value === 'string' ? Buffer.from(value, 'base64') : value;
 }
 
+/** The chaincode's events are JSON objects (docs/chaincode-interface.md); anything else reads as {}. */
+function eventPayload(bytes: Uint8Array): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+function isoTime(channelHeader: common.ChannelHeader): string {
+  // google-protobuf ships no types; the Timestamp message has exactly these accessors.
+  const timestamp = channelHeader.getTimestamp() as unknown as
+    { getSeconds(): number; getNanos(): number } | undefined;
+  const time = new Date(
+    (timestamp?.getSeconds() ?? 0) * 1000 + Math.floor((timestamp?.getNanos() ?? 0) / 1e6),
+  );
+  // The client chooses the timestamp and peers do not bound it; one beyond what a Date holds
+  // must not make the transaction undecodable and drop it from the audit trail.
+  return Number.isNaN(time.getTime()) ? new Date(0).toISOString() : time.toISOString();
+}
+
 /**
- * Decodes qscc's ProcessedTransaction: validation code, submitter and endorser MSPs, the
- * function and arguments called, and the chaincode event. Reads only what the ledger holds,
- * never the gateway's own records, so a receipt check proves something.
+ * Decodes an envelope down to the chaincode call and its event, following Fabric's nesting
+ * (Payload → Transaction → ChaincodeActionPayload → ChaincodeEndorsedAction →
+ * ProposalResponsePayload → ChaincodeAction → ChaincodeEvent). The event is read from the
+ * endorsed action, where it sits even when the transaction was invalidated. Answers undefined
+ * for anything but an endorser transaction (config updates carry no chaincode call).
  */
-export function decodeProcessedTransaction(
-  bytes: Uint8Array,
-  blockNumber: number,
-): LedgerTransaction {
-  const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
-  const envelope = processed.getTransactionenvelope();
-  if (envelope === undefined) throw new Error('transaction without envelope');
+export function decodeTransactionEnvelope(
+  envelope: common.Envelope,
+): EnvelopeTransaction | undefined {
   const payload = common.Payload.deserializeBinary(toBytes(envelope.getPayload()));
   const header = payload.getHeader();
   if (header === undefined) throw new Error('transaction without header');
   const channelHeader = common.ChannelHeader.deserializeBinary(toBytes(header.getChannelHeader()));
+  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return undefined;
   const signatureHeader = common.SignatureHeader.deserializeBinary(
     toBytes(header.getSignatureHeader()),
   );
   const transaction = peer.Transaction.deserializeBinary(toBytes(payload.getData()));
+  // Fabric validates an endorser transaction with exactly one action.
   const action = transaction.getActionsList()[0];
   if (action === undefined) throw new Error('transaction without action');
   const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(toBytes(action.getPayload()));
@@ -40,10 +78,10 @@ export function decodeProcessedTransaction(
   const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
     toBytes(actionPayload.getChaincodeProposalPayload()),
   );
-  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(
+  const spec = peer.ChaincodeInvocationSpec.deserializeBinary(
     toBytes(proposalPayload.getInput()),
-  );
-  const args = (invocation.getChaincodeSpec()?.getInput()?.getArgsList() ?? []).map((arg) =>
+  ).getChaincodeSpec();
+  const args = (spec?.getInput()?.getArgsList() ?? []).map((arg) =>
     Buffer.from(toBytes(arg)).toString('utf8'),
   );
   let event: LedgerTransaction['event'];
@@ -59,31 +97,48 @@ export function decodeProcessedTransaction(
       const chaincodeEvent = peer.ChaincodeEvent.deserializeBinary(eventBytes);
       event = {
         name: chaincodeEvent.getEventName(),
-        payload: JSON.parse(
-          Buffer.from(toBytes(chaincodeEvent.getPayload())).toString('utf8'),
-        ) as Record<string, unknown>,
+        payload: eventPayload(toBytes(chaincodeEvent.getPayload())),
       };
     }
   }
-  // google-protobuf ships no types; the Timestamp message has exactly these accessors.
-  const timestamp = channelHeader.getTimestamp() as unknown as
-    { getSeconds(): number; getNanos(): number } | undefined;
   return {
     txId: channelHeader.getTxId(),
-    validationCode:
-      validationCodeNames.get(processed.getValidationcode()) ??
-      String(processed.getValidationcode()),
-    blockNumber,
-    timestamp: new Date(
-      (timestamp?.getSeconds() ?? 0) * 1000 + Math.floor((timestamp?.getNanos() ?? 0) / 1e6),
-    ).toISOString(),
+    timestamp: isoTime(channelHeader),
     mspId: mspOf(signatureHeader.getCreator()),
     endorsers: (endorsed?.getEndorsementsList() ?? []).map((endorsement) =>
       mspOf(endorsement.getEndorser()),
     ),
+    chaincode: spec?.getChaincodeId()?.getName() ?? '',
     function: args[0] ?? '',
     args: args.slice(1),
     ...(event === undefined ? {} : { event }),
+  };
+}
+
+/**
+ * Decodes qscc's ProcessedTransaction: validation code, submitter and endorser MSPs, the
+ * function and arguments called, and the chaincode event. Reads only what the ledger holds,
+ * never the gateway's own records, so a receipt check proves something.
+ */
+export function decodeProcessedTransaction(
+  bytes: Uint8Array,
+  blockNumber: number,
+): LedgerTransaction {
+  const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+  const envelope = processed.getTransactionenvelope();
+  if (envelope === undefined) throw new Error('transaction without envelope');
+  const transaction = decodeTransactionEnvelope(envelope);
+  if (transaction === undefined) throw new Error('not an endorser transaction');
+  return {
+    txId: transaction.txId,
+    validationCode: validationCodeName(processed.getValidationcode()),
+    blockNumber,
+    timestamp: transaction.timestamp,
+    mspId: transaction.mspId,
+    endorsers: transaction.endorsers,
+    function: transaction.function,
+    args: transaction.args,
+    ...(transaction.event === undefined ? {} : { event: transaction.event }),
   };
 }
 

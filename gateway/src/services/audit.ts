@@ -1,14 +1,19 @@
 import type { AuditEventList, AuditEventsQuery, PollHistory } from '../validation/schemas.js';
 import type { Ledger } from './ledger.js';
+import type { AuditIndex } from './ports.js';
 
 export interface AuditService {
   events(query: AuditEventsQuery): Promise<AuditEventList>;
   history(pollId: string): Promise<PollHistory>;
 }
 
-export function createAuditService(ledger: Ledger): AuditService {
+/**
+ * Events come from the index the block indexer keeps, so listing them needs Redis only;
+ * a poll's history is a ledger query on the regulator's peer.
+ */
+export function createAuditService(ledger: Ledger, index: AuditIndex): AuditService {
   return {
-    events: (query) => ledger.listAuditEvents(query),
+    events: (query) => index.query(query),
     history: (pollId) => ledger.getPollHistory(pollId),
   };
 }

@@ -55,12 +55,21 @@ export interface WriteOptions {
   readonly onTxId?: (txId: string) => Promise<void>;
 }
 
-export interface AuditQuery {
-  readonly pollId?: string;
-  readonly since?: string;
-  readonly until?: string;
-  readonly limit: number;
-  readonly cursor?: string;
+/** A transaction of the veche chaincode at its index within its block: its ledger position. */
+export interface AuditRecord {
+  readonly txIndex: number;
+  readonly event: AuditEvent;
+}
+
+/** A committed block reduced to its veche transactions, valid or not; often none. */
+export interface AuditBlock {
+  readonly blockNumber: number;
+  readonly records: readonly AuditRecord[];
+}
+
+/** Blocks in ledger order until closed or the connection fails (the iteration then throws). */
+export interface AuditBlockStream extends AsyncIterable<AuditBlock> {
+  close(): void;
 }
 
 /**
@@ -114,8 +123,8 @@ export interface Ledger {
 
   /** Reads a transaction and its block from the regulator's peer; undefined if unknown. */
   getTransaction(txId: string): Promise<LedgerTransaction | undefined>;
-  /** Transactions of the veche chaincode in ledger order. */
-  listAuditEvents(query: AuditQuery): Promise<{ items: AuditEvent[]; nextCursor?: string }>;
+  /** Follows the blocks committed on the regulator's peer, from `startBlock` on. */
+  auditBlocks(startBlock: number): Promise<AuditBlockStream>;
 
   close(): Promise<void>;
 }

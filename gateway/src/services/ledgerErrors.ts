@@ -1,19 +1,13 @@
+import {
+  CHAINCODE_ERROR_CODES,
+  chaincodeErrorCodeIn,
+  type ChaincodeErrorCode,
+} from '@veche/common';
 import { ApiProblem } from './problems.js';
 
 /** The codes the chaincode puts before the colon of its error messages. */
-export const chaincodeCodes = [
-  'INVALID_ARGUMENT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'FORBIDDEN',
-  'NOT_REGISTERED',
-  'NOT_ELIGIBLE',
-  'POLL_NOT_OPEN',
-  'ALREADY_VOTED',
-  'INVALID_STATE',
-  'TALLY_PENDING',
-] as const;
-export type ChaincodeCode = (typeof chaincodeCodes)[number];
+export const chaincodeCodes = CHAINCODE_ERROR_CODES;
+export type ChaincodeCode = ChaincodeErrorCode;
 
 export type LedgerFailure =
   /** The chaincode refused the call with a coded error. */
@@ -33,15 +27,12 @@ export class LedgerError extends Error {
   }
 }
 
-const codePattern = new RegExp(`\\b(${chaincodeCodes.join('|')}):`);
-
 /**
- * Finds the chaincode's `<CODE>: message` inside whatever text a Fabric client wraps it in
- * (`chaincode response 500, NOT_FOUND: ...`). The prose after the colon is never used.
+ * Finds the chaincode's `<CODE>: message` inside whatever text a Fabric client wraps it in; the
+ * format is fixed in @veche/common, next to the code that writes it.
  */
 export function parseChaincodeCode(message: string): ChaincodeCode | undefined {
-  const match = codePattern.exec(message);
-  return match === null ? undefined : (match[1] as ChaincodeCode);
+  return chaincodeErrorCodeIn(message);
 }
 
 /**

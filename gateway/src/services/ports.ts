@@ -1,3 +1,6 @@
+import type { AuditEventList } from '../validation/schemas.js';
+import type { AuditBlock } from './ledger.js';
+
 /** Live counts of `live`-visibility polls, kept beside the ledger for cheap reads. */
 export interface LiveCounts {
   /** Records a committed ballot, replacing the caller's previous choices if any. */
@@ -20,4 +23,24 @@ export interface ResidentSessions {
    * the sessions then end at their TTL anyway.
    */
   endAll(residentId: string): Promise<void>;
+}
+
+export interface AuditQuery {
+  readonly pollId?: string;
+  /** Inclusive, by the transaction's timestamp. */
+  readonly since?: string;
+  /** Exclusive, by the transaction's timestamp, so consecutive windows do not overlap. */
+  readonly until?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** The audit trail, indexed from the ledger's blocks for the endpoint's filters. */
+export interface AuditIndex {
+  /** Stores the block's records once each and advances the checkpoint to it, atomically. */
+  addBlock(block: AuditBlock): Promise<void>;
+  /** The last block fully indexed; undefined before the first. */
+  checkpoint(): Promise<number | undefined>;
+  /** A page in ledger order; throws ApiProblem (invalid-request for a bad cursor, unavailable). */
+  query(query: AuditQuery): Promise<AuditEventList>;
 }

@@ -26,7 +26,7 @@ export function createUnconfiguredLedger(): Ledger {
     finalizeTally: fail,
     getTally: fail,
     getTransaction: fail,
-    listAuditEvents: fail,
+    auditBlocks: fail,
     close: () => Promise.resolve(),
   };
 }

@@ -1,83 +1,24 @@
+import {
+  ballotChoicesSchema,
+  boundedText,
+  isoInstantSchema,
+  optionIdSchema,
+  pollDraftFields,
+  pollDraftSchema,
+} from '@veche/common';
 import { z } from 'zod';
 
-/**
- * Lengths count Unicode code points (`[...s].length`), as the chaincode does, so an emoji is
- * one character on both sides. JSON Schema's minLength/maxLength count code points too, so the
- * OpenAPI document states the same limit.
+/*
+ * PollDraft, ballot choices, code-point lengths and instants come from @veche/common, which the
+ * chaincode parses with too: the gateway must accept exactly what the ledger accepts, because the
+ * chaincode has other clients. This file adds the OpenAPI names and the gateway's own shapes.
  */
-export function text(min: number, max: number): z.ZodString {
-  return z
-    .string()
-    .check(
-      z.refine(
-        (value: string) => {
-          // Code points, not grapheme clusters: the unit API.md and the chaincode agree on.
-          // eslint-disable-next-line @typescript-eslint/no-misused-spread
-          const length = [...value].length;
-          return length >= min && length <= max;
-        },
-        { message: `must be ${min} to ${max} characters` },
-      ),
-    )
-    .meta({ minLength: min, maxLength: max });
-}
 
-const isoTime = z.iso.datetime({ offset: true }).meta({ format: 'date-time' });
-
-export const OptionId = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must match ^[a-z0-9-]{1,32}$');
+export const OptionId = optionIdSchema;
 export const MspId = z.string().min(1).max(256);
 export const ResidentId = z.string().regex(/^[0-9a-f]{64}$/);
 
-export const PollOption = z.strictObject({ id: OptionId, label: text(1, 200) });
-
-export const Eligibility = z.strictObject({
-  districts: z.array(text(1, 200)).min(1).max(100).optional(),
-  minAge: z.number().int().min(0).max(150).optional(),
-});
-
-const pollDraftFields = {
-  title: text(1, 200),
-  description: text(0, 10000),
-  options: z.array(PollOption).min(2).max(50),
-  maxChoices: z.number().int().min(1).max(50),
-  opensAt: isoTime,
-  closesAt: isoTime,
-  eligibility: Eligibility.optional(),
-  allowRevote: z.boolean().optional(),
-  resultsVisibility: z.enum(['live', 'after-close']).optional(),
-};
-
-type DraftShape = z.infer<z.ZodObject<typeof pollDraftFields>>;
-
-/** The rules that relate fields to each other, with the path of the field that is wrong. */
-function checkDraft(draft: DraftShape, ctx: z.core.$RefinementCtx<DraftShape>): void {
-  const seen = new Set<string>();
-  draft.options.forEach((option, index) => {
-    if (seen.has(option.id)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['options', index, 'id'],
-        message: 'duplicate option id',
-      });
-    }
-    seen.add(option.id);
-  });
-  if (draft.maxChoices > draft.options.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['maxChoices'],
-      message: 'must not exceed the number of options',
-    });
-  }
-  if (Date.parse(draft.closesAt) <= Date.parse(draft.opensAt)) {
-    ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
-  }
-}
-
-export const PollDraft = z
-  .strictObject(pollDraftFields)
-  .superRefine(checkDraft)
-  .meta({ id: 'PollDraft' });
+export const PollDraft = pollDraftSchema.meta({ id: 'PollDraft' });
 export type PollDraft = z.infer<typeof PollDraft>;
 
 export const PollStatus = z.enum(['draft', 'open', 'closed']);
@@ -88,7 +29,7 @@ export const Poll = z
     pollId: z.string(),
     status: PollStatus,
     department: MspId,
-    createdAt: isoTime,
+    createdAt: isoInstantSchema,
     txId: z.string(),
   })
   .meta({ id: 'Poll' });
@@ -98,22 +39,7 @@ export const PollList = z.object({ items: z.array(Poll), nextCursor: z.string().
 export type PollList = z.infer<typeof PollList>;
 
 export const BallotBody = z
-  .strictObject({
-    choices: z
-      .array(OptionId)
-      .min(1)
-      .max(50)
-      .check(
-        z.superRefine((choices: string[], ctx) => {
-          const seen = new Set<string>();
-          choices.forEach((choice, index) => {
-            if (seen.has(choice))
-              ctx.addIssue({ code: 'custom', path: [index], message: 'duplicate choice' });
-            seen.add(choice);
-          });
-        }),
-      ),
-  })
+  .strictObject({ choices: ballotChoicesSchema })
   .meta({ id: 'BallotBody' });
 export type BallotBody = z.infer<typeof BallotBody>;
 
@@ -125,7 +51,7 @@ export const Receipt = z
     choices: z.array(OptionId),
     txId: z.string(),
     blockNumber: z.number().int().nonnegative(),
-    recordedAt: isoTime,
+    recordedAt: isoInstantSchema,
   })
   .meta({ id: 'Receipt' });
 export type Receipt = z.infer<typeof Receipt>;
@@ -141,7 +67,7 @@ export const ReceiptCheck = z
     pollId: z.string(),
     residentId: ResidentId,
     choices: z.array(OptionId),
-    recordedAt: isoTime,
+    recordedAt: isoInstantSchema,
     superseded: z.boolean(),
   })
   .meta({ id: 'ReceiptCheck' });
@@ -150,14 +76,14 @@ export type ReceiptCheck = z.infer<typeof ReceiptCheck>;
 export const Registration = z.object({
   residentId: ResidentId,
   district: z.string(),
-  registeredAt: isoTime,
+  registeredAt: isoInstantSchema,
 });
 export type Registration = z.infer<typeof Registration>;
 
 export const ResidentRecord = z.object({
   residentId: ResidentId,
   district: z.string().nullable(),
-  registeredAt: isoTime,
+  registeredAt: isoInstantSchema,
   personalDataStored: z.boolean(),
 });
 export type ResidentRecord = z.infer<typeof ResidentRecord>;
@@ -178,7 +104,7 @@ export const AuditEvent = z
   .object({
     txId: z.string(),
     blockNumber: z.number().int().nonnegative(),
-    timestamp: isoTime,
+    timestamp: isoInstantSchema,
     validationCode: z.string(),
     mspId: z.string(),
     endorsers: z.array(z.string()),
@@ -199,7 +125,7 @@ export type AuditEventList = z.infer<typeof AuditEventList>;
 
 export const PollHistory = z.object({
   items: z.array(
-    z.object({ txId: z.string(), timestamp: isoTime, status: PollStatus, poll: Poll }),
+    z.object({ txId: z.string(), timestamp: isoInstantSchema, status: PollStatus, poll: Poll }),
   ),
 });
 export type PollHistory = z.infer<typeof PollHistory>;
@@ -241,8 +167,8 @@ export type PollListQuery = z.infer<typeof PollListQuery>;
 
 export const AuditEventsQuery = z.strictObject({
   pollId: PathId.optional(),
-  since: isoTime.optional(),
-  until: isoTime.optional(),
+  since: isoInstantSchema.optional(),
+  until: isoInstantSchema.optional(),
   limit: limit(1000, 100),
   cursor: z.string().max(1024).optional(),
 });
@@ -265,4 +191,4 @@ export const CallbackQuery = z.looseObject({
 });
 export const EmptyParams = z.strictObject({});
 
-export const IdempotencyKey = text(1, 128);
+export const IdempotencyKey = boundedText(1, 128);

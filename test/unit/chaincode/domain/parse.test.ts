@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import { codePointLength, parseJson, parseWith } from '../../../../chaincode/src/domain/parse';
-
-describe('codePointLength', () => {
-  it('counts an astral character once, not as two UTF-16 units', () => {
-    expect(codePointLength('😀')).toBe(1);
-    expect('😀'.length).toBe(2);
-    expect(codePointLength('Вече 🗳')).toBe(6);
-  });
-});
+import { parseJson, parseWith } from '../../../../chaincode/src/domain/parse';
 
 describe('parseWith', () => {
   const schema = z.strictObject({ name: z.string().min(2) });

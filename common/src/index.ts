@@ -1,0 +1,23 @@
+// Named exports only, no `export *`: the gateway is ESM and imports this CommonJS package by
+// name, which works only for exports Node's cjs-module-lexer can see in the emitted code.
+export { ballotChoicesFor, ballotChoicesSchema, type ChoiceRules } from './ballotChoices';
+export {
+  CHAINCODE_ERROR_CODES,
+  chaincodeErrorCodeIn,
+  codedMessage,
+  type ChaincodeErrorCode,
+} from './errorCodes';
+export {
+  checkPollDraft,
+  eligibilitySchema,
+  MAX_OPTIONS,
+  optionIdSchema,
+  pollDraftFields,
+  pollDraftSchema,
+  pollOptionSchema,
+  RESULTS_VISIBILITIES,
+  type PollDraft,
+  type PollDraftRules,
+  type ResultsVisibility,
+} from './pollDraft';
+export { boundedText, codePointLength, isoInstantSchema } from './text';
