@@ -6,6 +6,7 @@ import { createPseudonymizer } from './crypto/pseudonym.js';
 import { createFabricLedger } from './fabric/fabricLedger.js';
 import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
+import { createLiveCounts } from './redis/liveCounts.js';
 import { createAuditIndex } from './redis/auditIndex.js';
 import { createRedisClient, waitForRedis } from './redis/client.js';
 import { startAuditIndexer, type AuditIndexer } from './services/auditIndexer.js';
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
   const indexer: AuditIndexer | undefined =
     config.fabric === undefined
       ? undefined
-      : startAuditIndexer({ ledger, index: createAuditIndex(redis), logger });
+      : startAuditIndexer({
+          ledger,
+          index: createAuditIndex(redis),
+          liveCounts: createLiveCounts(redis),
+          logger,
+        });
   const server = createServer(app);
   server.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port }, 'gateway listening');

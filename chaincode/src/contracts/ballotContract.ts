@@ -60,6 +60,7 @@ export class BallotContract extends Contract {
       pollId: pid,
       residentId: rid,
       choices: ballot.choices,
+      revision: ballot.revision,
       ...(previousChoices === undefined ? {} : { previousChoices }),
     });
     return canonicalJson(ballot);

@@ -26,4 +26,6 @@ export interface LedgerEvent {
   readonly residentId?: string;
   readonly choices?: readonly string[];
   readonly previousChoices?: readonly string[];
+  /** A ballot's revision: lets a listener apply each ballot once, whatever the order. */
+  readonly revision?: number;
 }

@@ -1,5 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { AuditBlock, AuditRecord } from '../services/ledger.js';
+import type { AuditBlock, AuditRecord, CountedBallot } from '../services/ledger.js';
 import type { AuditEvent } from '../validation/schemas.js';
 import {
   decodeTransactionEnvelope,
@@ -59,6 +59,28 @@ function auditEvent(
   };
 }
 
+/** The ballot a VALID BallotCast committed, as the live counts need it; else undefined. */
+function countedBallot(
+  transaction: EnvelopeTransaction,
+  validationCode: string,
+): CountedBallot | undefined {
+  const payload = transaction.event?.payload;
+  if (validationCode !== 'VALID' || transaction.event?.name !== 'BallotCast' || !payload)
+    return undefined;
+  const { pollId, residentId, revision, choices } = payload;
+  if (
+    typeof pollId !== 'string' ||
+    typeof residentId !== 'string' ||
+    typeof revision !== 'number' ||
+    !Number.isInteger(revision) ||
+    !Array.isArray(choices) ||
+    !choices.every((choice) => typeof choice === 'string')
+  ) {
+    return undefined;
+  }
+  return { pollId, residentId, revision, choices };
+}
+
 /**
  * Reduces a committed block (as the peer's deliver service sends it) to the transactions of
  * `chaincode`, each with its validation code from the block's TRANSACTIONS_FILTER metadata,
@@ -77,10 +99,12 @@ export function decodeBlock(block: common.Block | Uint8Array, chaincode: string)
   (decoded.getData()?.getDataList_asU8() ?? []).forEach((bytes, txIndex) => {
     const transaction = decodeEnvelope(bytes);
     if (transaction?.chaincode !== chaincode) return;
-    const code = filter?.[txIndex] ?? peer.TxValidationCode.NOT_VALIDATED;
+    const code = validationCodeName(filter?.[txIndex] ?? peer.TxValidationCode.NOT_VALIDATED);
+    const ballot = countedBallot(transaction, code);
     records.push({
       txIndex,
-      event: auditEvent(transaction, blockNumber, validationCodeName(code)),
+      event: auditEvent(transaction, blockNumber, code),
+      ...(ballot === undefined ? {} : { ballot }),
     });
   });
   return { blockNumber, records };

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditBlockStream, Ledger } from './ledger.js';
-import type { AuditIndex } from './ports.js';
+import type { AuditIndex, LiveCounts } from './ports.js';
 
 export interface AuditIndexer {
   /** Closes the block stream and resolves once the loop has ended. */
@@ -10,6 +10,8 @@ export interface AuditIndexer {
 export interface AuditIndexerOptions {
   readonly ledger: Pick<Ledger, 'auditBlocks'>;
   readonly index: Pick<AuditIndex, 'addBlock' | 'checkpoint'>;
+  /** Live counts follow the ledger's ballots too, so they can be rebuilt by a replay. */
+  readonly liveCounts: Pick<LiveCounts, 'apply'>;
   readonly logger: Logger;
   /** First wait after a failure, doubled on each further failure up to `maxBackoffMs`. */
   readonly initialBackoffMs?: number;
@@ -29,7 +31,7 @@ function message(error: unknown): string {
  * request, so the audit endpoint answers from Redis whatever state the peer is in.
  */
 export function startAuditIndexer(options: AuditIndexerOptions): AuditIndexer {
-  const { ledger, index, logger } = options;
+  const { ledger, index, liveCounts, logger } = options;
   const initialBackoffMs = options.initialBackoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const stopping = new AbortController();
@@ -57,6 +59,10 @@ export function startAuditIndexer(options: AuditIndexerOptions): AuditIndexer {
     if (stopped()) return;
     logger.info({ startBlock }, 'audit indexer following blocks');
     for await (const block of stream) {
+      // Ballots first: applying one twice changes nothing, so a crash before the checkpoint
+      // moves only repeats work.
+      for (const { ballot } of block.records)
+        if (ballot !== undefined) await liveCounts.apply(ballot);
       await index.addBlock(block);
       backoffMs = initialBackoffMs;
     }

@@ -1,9 +1,10 @@
+import { ballotChoicesFor } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
 import type { Ledger, LedgerBallot, WriteOptions } from './ledger.js';
 import { LedgerError } from './ledgerErrors.js';
 import type { LiveCounts, Locks } from './ports.js';
-import { ApiProblem, invalidRequest } from './problems.js';
+import { ApiProblem, invalidRequest, jsonPointer } from './problems.js';
 
 export interface BallotService {
   cast(caller: Caller, pollId: string, choices: string[], options?: WriteOptions): Promise<Receipt>;
@@ -54,22 +55,17 @@ export function createBallotService(
     async cast(caller, pollId, choices, options): Promise<Receipt> {
       return locks.withLock(`ballot:${pollId}:${caller.residentId}`, async () => {
         const poll = await ledger.getPoll(pollId);
-        const known = new Set(poll.options.map((option) => option.id));
-        const unknown = choices.flatMap((choice, index) =>
-          known.has(choice)
-            ? []
-            : [{ path: `/choices/${index}`, message: 'not an option of this poll' }],
-        );
-        if (unknown.length > 0) throw invalidRequest(unknown);
-        if (choices.length > poll.maxChoices) {
-          throw invalidRequest([
-            { path: '/choices', message: `at most ${poll.maxChoices} choices` },
-          ]);
+        // The same rules the chaincode applies (@veche/common), answered here as a 400 with
+        // pointers instead of a round trip to the peers.
+        const checked = ballotChoicesFor(poll).safeParse(choices);
+        if (!checked.success) {
+          throw invalidRequest(
+            checked.error.issues.map((issue) => ({
+              path: jsonPointer(issue.path, '/choices'),
+              message: issue.message,
+            })),
+          );
         }
-        const previous =
-          poll.resultsVisibility === 'live'
-            ? await currentBallot(ledger, pollId, caller.residentId)
-            : undefined;
         let committed;
         try {
           committed = await ledger.castBallot(pollId, caller.residentId, choices, options);
@@ -83,10 +79,10 @@ export function createBallotService(
           }
           throw error;
         }
-        if (poll.resultsVisibility === 'live') {
-          await liveCounts.record(pollId, choices, previous?.choices);
-        }
         const ballot = committed.value;
+        // Counted before the 201, so live results include every ballot already answered; the
+        // block listener applies the same ballot again harmlessly.
+        if (poll.resultsVisibility === 'live') await liveCounts.apply(ballot);
         return {
           pollId: ballot.pollId,
           residentId: ballot.residentId,

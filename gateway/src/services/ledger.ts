@@ -59,6 +59,16 @@ export interface WriteOptions {
 export interface AuditRecord {
   readonly txIndex: number;
   readonly event: AuditEvent;
+  /** Set for a VALID ballot: what the live counts need, kept apart from the audit trail. */
+  readonly ballot?: CountedBallot;
+}
+
+/** A committed ballot as the live counts see it: its revision orders re-votes. */
+export interface CountedBallot {
+  readonly pollId: string;
+  readonly residentId: string;
+  readonly revision: number;
+  readonly choices: readonly string[];
 }
 
 /** A committed block reduced to its veche transactions, valid or not; often none. */

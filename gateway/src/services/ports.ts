@@ -1,14 +1,14 @@
 import type { AuditEventList } from '../validation/schemas.js';
-import type { AuditBlock } from './ledger.js';
+import type { AuditBlock, CountedBallot } from './ledger.js';
 
 /** Live counts of `live`-visibility polls, kept beside the ledger for cheap reads. */
 export interface LiveCounts {
-  /** Records a committed ballot, replacing the caller's previous choices if any. */
-  record(
-    pollId: string,
-    choices: readonly string[],
-    previous: readonly string[] | undefined,
-  ): Promise<void>;
+  /**
+   * Counts a committed ballot once: a ballot whose revision is not newer than the one already
+   * counted for that resident changes nothing, so the request path and the block listener can
+   * both apply it, in any order, and a replay of the ledger rebuilds the same counts.
+   */
+  apply(ballot: CountedBallot): Promise<void>;
   read(pollId: string): Promise<{ total: number; counts: Record<string, number> }>;
 }
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { decodeBlock } from '../../../gateway/src/fabric/blocks.js';
 import { createAuditIndex } from '../../../gateway/src/redis/auditIndex.js';
 import { createRedisClient, waitForRedis } from '../../../gateway/src/redis/client.js';
+import { createLiveCounts } from '../../../gateway/src/redis/liveCounts.js';
 import { startAuditIndexer } from '../../../gateway/src/services/auditIndexer.js';
 import type { AuditBlock, AuditBlockStream } from '../../../gateway/src/services/ledger.js';
 import type { AuditIndex, AuditQuery } from '../../../gateway/src/services/ports.js';
@@ -401,6 +402,7 @@ describe('the audit indexer', () => {
     const indexer = startAuditIndexer({
       ledger,
       index: target,
+      liveCounts: createLiveCounts(client),
       logger: pino({ level: 'silent' }),
       initialBackoffMs: 10,
       maxBackoffMs: 50,

@@ -28,6 +28,7 @@ const ballot = endorserTransaction({
       residentId,
       choices: ['north'],
       previousChoices: ['south'],
+      revision: 2,
     },
   },
 });
@@ -84,6 +85,7 @@ describe('decodeBlock', () => {
             pollId,
             residentId,
           },
+          ballot: { pollId, residentId, revision: 2, choices: ['north'] },
         },
         {
           txIndex: 1,
@@ -103,6 +105,14 @@ describe('decodeBlock', () => {
         },
       ],
     });
+  });
+
+  it('hands the live counts only ballots that committed VALID', () => {
+    const bytes = blockBytes(7, [ballot, ballot], [codes.VALID, codes.MVCC_READ_CONFLICT]);
+    expect(decodeBlock(bytes, 'veche').records.map((record) => record.ballot)).toEqual([
+      { pollId, residentId, revision: 2, choices: ['north'] },
+      undefined,
+    ]);
   });
 
   it('keeps the other chaincode when it is the configured one', () => {
