@@ -13,6 +13,7 @@ import type { Metrics } from './middleware/metrics.js';
 import { createAuditIndex } from './redis/auditIndex.js';
 import { createIdempotencyStore } from './redis/idempotency.js';
 import { createLiveCounts } from './redis/liveCounts.js';
+import { createPendingTallies } from './redis/pendingTallies.js';
 import { createLocks } from './redis/locks.js';
 import { createRateLimits } from './redis/rateLimits.js';
 import { createSessionIndex, createSessionStore } from './redis/sessions.js';
@@ -118,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
     allowHttpIssuer: config.nodeEnv !== 'production',
   });
 
-  const polls = createPollService(ledger, liveCounts);
+  const polls = createPollService(ledger, liveCounts, createPendingTallies(redis));
   const handlers: Handlers = {
     ...serviceHandlers({
       metrics,

@@ -7,6 +7,8 @@ import { createFabricLedger } from './fabric/fabricLedger.js';
 import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
 import { createLiveCounts } from './redis/liveCounts.js';
+import { createPendingTallies } from './redis/pendingTallies.js';
+import { createPollService } from './services/polls.js';
 import { createAuditIndex } from './redis/auditIndex.js';
 import { createRedisClient, waitForRedis } from './redis/client.js';
 import { startAuditIndexer, type AuditIndexer } from './services/auditIndexer.js';
@@ -58,6 +60,21 @@ async function main(): Promise<void> {
           liveCounts: createLiveCounts(redis),
           logger,
         });
+  if (config.fabric !== undefined) {
+    // API.md: the gateway's start resumes a tally that a stopped gateway left unfinished. It
+    // runs beside the server; a failure is logged and the next close or start retries.
+    createPollService(ledger, createLiveCounts(redis), createPendingTallies(redis))
+      .resumeTallies()
+      .then((finished) => {
+        if (finished > 0) logger.info({ finished }, 'resumed interrupted tallies');
+      })
+      .catch((error: unknown) => {
+        logger.warn(
+          { err: { message: error instanceof Error ? error.message : 'unknown' } },
+          'could not resume interrupted tallies',
+        );
+      });
+  }
   const server = createServer(app);
   server.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port }, 'gateway listening');

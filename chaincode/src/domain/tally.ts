@@ -40,6 +40,8 @@ export interface TallySummary {
   readonly complete: boolean;
   readonly shardsDone: number;
   readonly shardCount: number;
+  /** Shards still to tally, in order: a resumed tally goes straight to them. */
+  readonly pendingShards: readonly number[];
   readonly totalBallots: number;
   readonly counts: Counts;
 }
@@ -136,6 +138,9 @@ export function summarizeTally(poll: Poll, shards: readonly (ShardTally | null)[
     complete: false,
     shardsDone: present.filter((s) => s.done).length,
     shardCount: poll.shardCount,
+    pendingShards: Array.from({ length: poll.shardCount }, (_, shard) => shard).filter(
+      (shard) => shards[shard]?.done !== true,
+    ),
     totalBallots: present.reduce((sum, s) => sum + s.totalBallots, 0),
     counts: sumShards(poll, present),
   };
@@ -155,8 +160,8 @@ export function finalizeTally(
   if (poll.status !== 'closed') {
     fail('INVALID_STATE', `cannot finalize the tally of a poll that is ${poll.status}`);
   }
-  const summary = summarizeTally(poll, shards);
-  if (shards.length !== poll.shardCount || summary.shardsDone !== poll.shardCount) {
+  const { pendingShards, ...summary } = summarizeTally(poll, shards);
+  if (shards.length !== poll.shardCount || pendingShards.length > 0) {
     fail('TALLY_PENDING', `${summary.shardsDone} of ${poll.shardCount} shards are tallied`);
   }
   return {
@@ -173,6 +178,7 @@ export function tallySummaryOf(tally: Tally): TallySummary {
     complete: true,
     shardsDone: tally.shardsDone,
     shardCount: tally.shardCount,
+    pendingShards: [],
     totalBallots: tally.totalBallots,
     counts: tally.counts,
   };

@@ -25,6 +25,8 @@ export interface LedgerTally {
   readonly complete: boolean;
   readonly shardsDone: number;
   readonly shardCount: number;
+  /** Shards not yet done, in order (shards may finish out of order when two callers tally). */
+  readonly pendingShards: readonly number[];
   readonly totalBallots: number;
   readonly counts: Record<string, number>;
 }

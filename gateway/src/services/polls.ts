@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Poll, PollDraft, PollList, Results } from '../validation/schemas.js';
 import type { Ledger, WriteOptions } from './ledger.js';
-import type { LiveCounts } from './ports.js';
+import type { LiveCounts, PendingTallies } from './ports.js';
 import { ApiProblem } from './problems.js';
 
 /** Ballots counted per TallyShard transaction: small enough to endorse within the deadline. */
@@ -13,8 +13,8 @@ export interface PollService {
   get(pollId: string): Promise<Poll>;
   open(caller: Caller, pollId: string): Promise<Poll>;
   close(caller: Caller, pollId: string): Promise<Poll>;
-  /** Resumes the tally of a closed poll whose tally was interrupted (gateway start). */
-  finishTally(department: string, pollId: string): Promise<void>;
+  /** Finishes the tallies that a stopped gateway left unfinished; answers how many it finished. */
+  resumeTallies(): Promise<number>;
   results(pollId: string): Promise<Results>;
 }
 
@@ -24,7 +24,11 @@ function department(caller: Caller): string {
   return caller.department;
 }
 
-export function createPollService(ledger: Ledger, liveCounts: LiveCounts): PollService {
+export function createPollService(
+  ledger: Ledger,
+  liveCounts: LiveCounts,
+  pendingTallies: PendingTallies,
+): PollService {
   async function ownPoll(caller: Caller, pollId: string): Promise<Poll> {
     const poll = await ledger.getPoll(pollId);
     if (poll.department !== caller.department) {
@@ -38,8 +42,11 @@ export function createPollService(ledger: Ledger, liveCounts: LiveCounts): PollS
 
   async function finishTally(dept: string, pollId: string): Promise<void> {
     let tally = await ledger.getTally(pollId);
-    if (tally.complete) return;
-    for (let shard = tally.shardsDone; shard < tally.shardCount; shard += 1) {
+    if (tally.complete) {
+      await pendingTallies.remove(pollId);
+      return;
+    }
+    for (const shard of tally.pendingShards) {
       for (;;) {
         const { value } = await ledger.tallyShard(dept, pollId, shard, tallyChunkSize);
         if (value.done) break;
@@ -48,6 +55,7 @@ export function createPollService(ledger: Ledger, liveCounts: LiveCounts): PollS
     tally = (await ledger.finalizeTally(dept, pollId)).value;
     if (!tally.complete)
       throw new ApiProblem('tally-pending', 'The final tally is not yet recorded.');
+    await pendingTallies.remove(pollId);
   }
 
   return {
@@ -76,11 +84,26 @@ export function createPollService(ledger: Ledger, liveCounts: LiveCounts): PollS
         await finishTally(dept, pollId);
         return ledger.getPoll(pollId);
       }
+      // Recorded before the close, so a gateway dying between the close and the final tally
+      // leaves a note for the next start.
+      await pendingTallies.add(pollId, dept);
       const closed = (await ledger.closePoll(dept, pollId, caller.residentId)).value;
       await finishTally(dept, pollId);
       return closed;
     },
-    finishTally,
+    async resumeTallies(): Promise<number> {
+      let finished = 0;
+      for (const { pollId, department: dept } of await pendingTallies.list()) {
+        const poll = await ledger.getPoll(pollId);
+        // A close that never reached the ledger leaves an open poll: nothing to finish.
+        if (poll.status !== 'closed') await pendingTallies.remove(pollId);
+        else {
+          await finishTally(dept, pollId);
+          finished += 1;
+        }
+      }
+      return finished;
+    },
     async results(pollId): Promise<Results> {
       const poll = await ledger.getPoll(pollId);
       const zero = Object.fromEntries(poll.options.map((option) => [option.id, 0]));

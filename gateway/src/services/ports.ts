@@ -12,6 +12,16 @@ export interface LiveCounts {
   read(pollId: string): Promise<{ total: number; counts: Record<string, number> }>;
 }
 
+/**
+ * Polls whose close has begun and whose final tally is not yet recorded, so that a gateway that
+ * died mid-tally finishes it at its next start without scanning every closed poll.
+ */
+export interface PendingTallies {
+  add(pollId: string, department: string): Promise<void>;
+  remove(pollId: string): Promise<void>;
+  list(): Promise<{ pollId: string; department: string }[]>;
+}
+
 export interface Locks {
   withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }

@@ -126,6 +126,29 @@ describe('finalizeTally', () => {
   });
 });
 
+describe('summarizeTally', () => {
+  it('lists the shards still to tally, also when others finished out of order', () => {
+    const shards: (ShardTally | null)[] = Array.from({ length: 32 }, () => null);
+    shards[0] = { ...emptyShardTally(closed, 0), done: true };
+    shards[1] = emptyShardTally(closed, 1);
+    shards[3] = { ...emptyShardTally(closed, 3), done: true };
+    const summary = summarizeTally(closed, shards);
+    expect(summary.shardsDone).toBe(2);
+    expect(summary.pendingShards).toEqual(
+      Array.from({ length: 32 }, (_, s) => s).filter((s) => s !== 0 && s !== 3),
+    );
+  });
+
+  it('lists none once every shard is done, and the final tally stores no such list', () => {
+    const shards = Array.from({ length: 32 }, (_, s) => ({
+      ...emptyShardTally(closed, s),
+      done: true,
+    }));
+    expect(summarizeTally(closed, shards).pendingShards).toEqual([]);
+    expect(finalizeTally(closed, shards, FINAL_TX)).not.toHaveProperty('pendingShards');
+  });
+});
+
 describe('chunked tally (property)', () => {
   const residentIdArb = fc
     .uint8Array({ minLength: 32, maxLength: 32 })

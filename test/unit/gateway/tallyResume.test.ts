@@ -1,0 +1,132 @@
+import type { Caller } from '../../../gateway/src/auth/caller.js';
+import type { Ledger, LedgerTally } from '../../../gateway/src/services/ledger.js';
+import { createPollService } from '../../../gateway/src/services/polls.js';
+import type { LiveCounts, PendingTallies } from '../../../gateway/src/services/ports.js';
+import type { Poll } from '../../../gateway/src/validation/schemas.js';
+
+const pollId = '0123456789abcdef0123456789abcdef';
+const shardCount = 4;
+
+/**
+ * The tally steps of the ledger as the chaincode answers them (docs/chaincode-interface.md):
+ * shards finish in whatever order they are called, a shard takes `chunks` calls, and
+ * FinalizeTally refuses while one is pending. Every tally call is logged.
+ */
+function tallyLedger(status: Poll['status'], doneShards: number[], chunks = 2) {
+  const done = new Set(doneShards);
+  const calls: string[] = [];
+  const progress = new Map<number, number>();
+  let finalized = false;
+  const tally = (): LedgerTally => ({
+    pollId,
+    complete: finalized,
+    shardsDone: done.size,
+    shardCount,
+    pendingShards: finalized ? [] : [...Array(shardCount).keys()].filter((s) => !done.has(s)),
+    totalBallots: 0,
+    counts: {},
+  });
+  const poll = { pollId, status, department: 'ITDeptMSP' } as Poll;
+  const ledger: Partial<Ledger> = {
+    getPoll: () => Promise.resolve({ ...poll }),
+    closePoll: () => {
+      calls.push('close');
+      poll.status = 'closed';
+      return Promise.resolve({ value: { ...poll }, txId: 'tx-close', blockNumber: 1 });
+    },
+    getTally: () => Promise.resolve(tally()),
+    tallyShard: (_dept, _poll, shard) => {
+      calls.push(`shard ${shard}`);
+      const calls_ = (progress.get(shard) ?? 0) + 1;
+      progress.set(shard, calls_);
+      if (calls_ >= chunks) done.add(shard);
+      return Promise.resolve({
+        value: { pollId, shard, counted: 1, done: done.has(shard) },
+        txId: 'tx',
+        blockNumber: 2,
+      });
+    },
+    finalizeTally: () => {
+      calls.push('finalize');
+      if (done.size !== shardCount) return Promise.reject(new Error('TALLY_PENDING'));
+      finalized = true;
+      return Promise.resolve({ value: tally(), txId: 'tx-final', blockNumber: 3 });
+    },
+  };
+  return { ledger: ledger as Ledger, calls };
+}
+
+function memoryPending(entries: Record<string, string> = {}): PendingTallies & {
+  entries: Record<string, string>;
+} {
+  return {
+    entries,
+    add: (id, department) => {
+      entries[id] = department;
+      return Promise.resolve();
+    },
+    remove: (id) => {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+      delete entries[id];
+      return Promise.resolve();
+    },
+    list: () =>
+      Promise.resolve(
+        Object.entries(entries).map(([id, department]) => ({ pollId: id, department })),
+      ),
+  };
+}
+
+const liveCounts = {} as LiveCounts;
+const official: Caller = {
+  subject: 'olga',
+  residentId: 'b'.repeat(64),
+  roles: ['official'],
+  department: 'ITDeptMSP',
+  personalClaims: () => Promise.resolve({}),
+};
+
+describe('resuming interrupted tallies', () => {
+  it('tallies only the shards still pending, then finalizes and forgets the poll', async () => {
+    const { ledger, calls } = tallyLedger('closed', [0, 2]);
+    const pending = memoryPending({ [pollId]: 'ITDeptMSP' });
+    await expect(createPollService(ledger, liveCounts, pending).resumeTallies()).resolves.toBe(1);
+    expect(calls).toEqual(['shard 1', 'shard 1', 'shard 3', 'shard 3', 'finalize']);
+    expect(pending.entries).toEqual({});
+  });
+
+  it('forgets a poll whose close never reached the ledger, without tallying it', async () => {
+    const { ledger, calls } = tallyLedger('open', []);
+    const pending = memoryPending({ [pollId]: 'ITDeptMSP' });
+    await expect(createPollService(ledger, liveCounts, pending).resumeTallies()).resolves.toBe(0);
+    expect(calls).toEqual([]);
+    expect(pending.entries).toEqual({});
+  });
+
+  it('keeps the poll listed when the tally fails, so the next start tries again', async () => {
+    const { ledger } = tallyLedger('closed', [], 1);
+    const failing = { ...ledger, tallyShard: () => Promise.reject(new Error('peer down')) };
+    const pending = memoryPending({ [pollId]: 'ITDeptMSP' });
+    await expect(createPollService(failing, liveCounts, pending).resumeTallies()).rejects.toThrow(
+      'peer down',
+    );
+    expect(pending.entries).toEqual({ [pollId]: 'ITDeptMSP' });
+  });
+
+  it('notes a close before it reaches the ledger and clears the note once the tally is final', async () => {
+    const { ledger, calls } = tallyLedger('open', [], 1);
+    const pending = memoryPending();
+    const seen: string[] = [];
+    const watching: PendingTallies = {
+      ...pending,
+      add: async (id, department) => {
+        seen.push(`noted before ${calls.length === 0 ? 'close' : calls[calls.length - 1]!}`);
+        await pending.add(id, department);
+      },
+    };
+    await createPollService(ledger, liveCounts, watching).close(official, pollId);
+    expect(seen).toEqual(['noted before close']);
+    expect(calls).toEqual(['close', 'shard 0', 'shard 1', 'shard 2', 'shard 3', 'finalize']);
+    expect(pending.entries).toEqual({});
+  });
+});
