@@ -11,7 +11,7 @@ import { errorHandler, notFoundHandler } from './middleware/errors.js';
 import { createHttpLogger } from './middleware/logger.js';
 import type { Metrics } from './middleware/metrics.js';
 import { createAuditIndex } from './redis/auditIndex.js';
-import { createIdempotencyStore } from './redis/idempotency.js';
+import { createIdempotency, createIdempotencyRecords } from './redis/idempotency.js';
 import { createLiveCounts } from './redis/liveCounts.js';
 import { createPendingTallies } from './redis/pendingTallies.js';
 import { createLocks } from './redis/locks.js';
@@ -19,9 +19,9 @@ import { createRateLimits } from './redis/rateLimits.js';
 import { createSessionIndex, createSessionStore } from './redis/sessions.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
-import { ballotHandlers } from './routes/ballots.js';
+import { ballotHandlers, ballotRecoveries } from './routes/ballots.js';
 import { mountRoutes, type Handlers } from './routes/mount.js';
-import { pollHandlers } from './routes/polls.js';
+import { pollHandlers, pollRecoveries } from './routes/polls.js';
 import { residentHandlers } from './routes/residents.js';
 import { serviceHandlers } from './routes/service.js';
 import { createAuditService } from './services/audit.js';
@@ -64,16 +64,41 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, redis, ledger, metrics } = deps;
   const liveCounts = createLiveCounts(redis);
   // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
-  const lockTtlMs =
-    (config.fabric?.timeouts.endorseMs ?? 15000) +
-    (config.fabric?.timeouts.commitMs ?? 30000) +
+  const timeouts = config.fabric?.timeouts ?? {
+    evaluateMs: 5000,
+    endorseMs: 15000,
+    submitMs: 5000,
+    commitMs: 30000,
+  };
+  const lockWaitMs = 5000;
+  // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
+  const lockTtlMs = timeouts.endorseMs + timeouts.commitMs + 10000;
+  const locks = createLocks(redis, { ttlMs: lockTtlMs, waitMs: lockWaitMs });
+  // The owner of an idempotency record works at most a lock wait, a read and a write; a lease
+  // beyond that lapses only when its process died, and a replay may then take the record over.
+  const leaseMs =
+    lockWaitMs +
+    timeouts.evaluateMs +
+    timeouts.endorseMs +
+    timeouts.submitMs +
+    timeouts.commitMs +
     10000;
-  const locks = createLocks(redis, { ttlMs: lockTtlMs, waitMs: 5000 });
-  const idempotency = createIdempotencyStore(redis, {
-    ttlSeconds: 25 * 60 * 60,
-    pendingTtlSeconds: Math.ceil(lockTtlMs / 1000),
-    waitMs: 3000,
-  });
+  const idempotency = createIdempotency(
+    createIdempotencyRecords(redis, {
+      ttlSeconds: 25 * 60 * 60,
+      pendingTtlSeconds: Math.ceil(leaseMs / 1000) + 60,
+      leaseMs,
+    }),
+    {
+      waitMs: 3000,
+      onStoreError: (error: unknown) => {
+        logger.warn(
+          { err: { message: error instanceof Error ? error.message : 'unknown' } },
+          'idempotency record not stored',
+        );
+      },
+    },
+  );
   const rateLimits = createRateLimits(redis, config.rateLimits, (scope) => {
     metrics.rateLimitRejections.inc({ scope });
   });
@@ -120,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const polls = createPollService(ledger, liveCounts, createPendingTallies(redis));
+  const ballots = createBallotService(ledger, locks, liveCounts);
   const handlers: Handlers = {
     ...serviceHandlers({
       metrics,
@@ -130,13 +156,16 @@ export function createApp(deps: AppDeps): Express {
     ...authHandlers({ login, sessions, verifier: deps.verifier, issuer: config.oidc.issuer }),
     ...residentHandlers(createResidentService(ledger, sessionIndex)),
     ...pollHandlers(polls),
-    ...ballotHandlers(createBallotService(ledger, locks, liveCounts)),
+    ...ballotHandlers(ballots),
     ...auditHandlers(createAuditService(ledger, createAuditIndex(redis))),
   };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind a TLS-terminating proxy req.ip and req.secure must be the client's: the address
+  // limit keys on req.ip, and express-session sets a Secure cookie only when req.secure.
+  app.set('trust proxy', config.trustProxy);
   app.use(createHttpLogger(logger));
   app.use(async (req, _res, next) => {
     if (!unlimitedPaths.has(req.path))
@@ -147,8 +176,8 @@ export function createApp(deps: AppDeps): Express {
     authenticate: createAuthenticator(deps.verifier, sessions),
     rateLimits,
     idempotency,
+    recoveries: { ...pollRecoveries(polls), ...ballotRecoveries(ballots) },
     metrics,
-    logger,
   });
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -40,6 +41,49 @@ const list = z
   );
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** Express's "trust proxy": off, the number of proxy hops in front, or the proxies' addresses. */
+export type TrustProxy = false | number | readonly string[];
+
+/** Names proxy-addr knows for whole ranges. */
+const proxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddress(entry: string): boolean {
+  if (proxyRanges.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((text, ctx): TrustProxy => {
+    const value = text.trim();
+    if (value === '' || value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    // Trusting every hop lets any client choose its own address with X-Forwarded-For, and so
+    // escape the per-address rate limit.
+    if (value === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'true trusts every client; give a hop count or the proxies',
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((part) => part.trim());
+    const bad = entries.filter((entry) => !proxyAddress(entry));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not loopback, linklocal, uniquelocal, an address or a CIDR: ${bad.map((entry) => `"${entry}"`).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /**
  * Every environment variable the gateway reads. Each `describe` is the documentation that
@@ -114,6 +158,9 @@ const envSchema = z.object({
     .string()
     .optional()
     .describe('file holding PSEUDONYM_SECRET, used when PSEUDONYM_SECRET is unset'),
+  TRUST_PROXY: trustProxy.describe(
+    'proxies in front of the gateway whose X-Forwarded-For/-Proto to believe (Express "trust proxy"): false, a hop count, or a comma list of loopback, linklocal, uniquelocal, addresses and CIDRs',
+  ),
   RATE_LIMIT_IP_PER_SEC: positiveInt
     .default(200)
     .describe('requests per second per client address'),
@@ -214,6 +261,11 @@ export interface Config {
     readonly secureCookie: boolean;
   };
   readonly pseudonymSecret: string;
+  /**
+   * Which proxies' forwarded headers to believe, so the client address (rate limits, logs) and
+   * the scheme (Secure session cookies) are the client's, not the TLS-terminating proxy's.
+   */
+  readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly ipPerSecond: number; readonly callerPerMinute: number };
   readonly departmentMspIds: readonly string[];
   /** Undefined when no identities are configured: every ledger endpoint then answers 503. */
@@ -300,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookie: e.NODE_ENV === 'production',
     },
     pseudonymSecret: secret ?? '',
+    trustProxy: e.TRUST_PROXY,
     rateLimits: {
       ipPerSecond: e.RATE_LIMIT_IP_PER_SEC,
       callerPerMinute: e.RATE_LIMIT_RESIDENT_PER_MIN,

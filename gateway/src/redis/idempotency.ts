@@ -1,5 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { WriteOptions } from '../services/ledger.js';
+import { isCommitPending } from '../services/ledgerErrors.js';
+import type { PendingWrite } from '../services/pendingWrites.js';
 import { ApiProblem } from '../services/problems.js';
 import { redisUnavailable } from './errors.js';
 
@@ -8,31 +11,58 @@ export interface StoredResponse {
   readonly body: unknown;
 }
 
-type IdempotencyRecord =
-  | {
-      readonly state: 'pending';
-      readonly bodyHash: string;
-      readonly owner: string;
-      readonly txId?: string;
-    }
-  | { readonly state: 'complete'; readonly bodyHash: string; readonly response: StoredResponse };
+/** What one atomic look at a key's record found. The two taking kinds make the caller its owner. */
+export type RecordClaim =
+  /** A new key, or a record whose owner vanished before it had a transaction ID: run the request. */
+  | { readonly kind: 'claimed'; readonly record: OwnedRecord }
+  /** The owner ended or vanished after it had `txId`: find out from the ledger what became of it. */
+  | { readonly kind: 'orphaned'; readonly txId: string; readonly record: OwnedRecord }
+  | { readonly kind: 'complete'; readonly response: StoredResponse }
+  /** A live owner is still working on it. */
+  | { readonly kind: 'busy'; readonly txId?: string }
+  /** The key was used with a different body. */
+  | { readonly kind: 'conflict' };
 
-export type Claim =
-  /** First use of the key: run the request, then `complete` or `abandon`. */
-  | { readonly kind: 'claimed'; readonly record: ClaimedRecord }
-  /** A finished earlier request with the same key and body. */
-  | { readonly kind: 'replay'; readonly response: StoredResponse };
-
-export interface ClaimedRecord {
+/**
+ * A pending record this request owns. Every change checks the owner first, so a request whose
+ * lease ran out cannot overwrite the record of the one that took over.
+ */
+export interface OwnedRecord {
+  /** Notes the transaction ID before the proposal is sent; throws when the record was taken over. */
   setTxId(txId: string): Promise<void>;
+  /** Forgets an invalidated transaction ID before the write is submitted again. */
+  forgetTxId(): Promise<void>;
   /** Stores the answer for replays. */
   complete(response: StoredResponse): Promise<void>;
-  /** Forgets the key, so a retry runs again (nothing was recorded, or the commit was INVALID). */
+  /** Ends the lease but keeps the transaction ID, so the next replay asks the ledger. */
+  release(): Promise<void>;
+  /** Deletes the record, so a retry runs again: nothing was recorded. */
   abandon(): Promise<void>;
 }
 
-export interface IdempotencyStore {
-  claim(scope: string, key: string, body: unknown): Promise<Claim>;
+/** The route-agnostic record store; the Redis adapter is `createIdempotencyRecords`. */
+export interface IdempotencyRecords {
+  claim(scope: string, key: string, bodyHash: string): Promise<RecordClaim>;
+}
+
+/** The route-specific part: what became of the route's write with this transaction ID. */
+export type Recovery = (txId: string) => Promise<PendingWrite<StoredResponse>>;
+
+export interface IdempotentRequest<R extends StoredResponse> {
+  /** The caller and the route: a key means nothing outside them. */
+  readonly scope: string;
+  readonly key: string;
+  readonly body: unknown;
+  run(options: WriteOptions): Promise<R>;
+  recover: Recovery;
+}
+
+export type IdempotentResult<R extends StoredResponse> =
+  | { readonly replayed: false; readonly response: R }
+  | { readonly replayed: true; readonly response: StoredResponse };
+
+export interface Idempotency {
+  execute<R extends StoredResponse>(request: IdempotentRequest<R>): Promise<IdempotentResult<R>>;
 }
 
 /** Canonical JSON: object keys sorted, arrays in order, so `{a,b}` and `{b,a}` hash alike. */
@@ -51,75 +81,263 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+function commitPending(txId: string | undefined): ApiProblem {
+  return new ApiProblem(
+    'commit-pending',
+    'The first request with this Idempotency-Key is still in progress; retry later.',
+    txId === undefined ? {} : { txId },
+  );
+}
+
+const ignore = (): undefined => undefined;
+
 /**
- * Idempotency records in Redis. A record lives `ttlSeconds` (API.md asks for at least 24 h).
- * A replay while the first request is still pending polls for up to `waitMs`, then answers
- * 503 commit-pending with the first request's txId once it has one.
+ * API.md's Idempotency-Key semantics over any record store: a replay of a finished request gets
+ * its answer; a replay while a live owner works waits up to `waitMs`, then answers 503
+ * commit-pending; a replay that finds the owner gone asks `recover` (the ledger) and answers
+ * from a VALID commit, submits again after an INVALID one, or answers commit-pending while the
+ * transaction is not on the ledger.
  */
-export function createIdempotencyStore(
-  redis: Redis,
-  options: { ttlSeconds: number; waitMs: number; pendingTtlSeconds: number },
-): IdempotencyStore {
-  async function read(redisKey: string): Promise<IdempotencyRecord | undefined> {
-    const raw = await redis.get(redisKey);
-    return raw === null ? undefined : (JSON.parse(raw) as IdempotencyRecord);
+export function createIdempotency(
+  records: IdempotencyRecords,
+  options: {
+    readonly waitMs: number;
+    readonly pollMs?: number;
+    /** A stored answer that could not be written; the request itself still succeeded. */
+    readonly onStoreError?: (error: unknown) => void;
+  },
+): Idempotency {
+  const pollMs = options.pollMs ?? 100;
+
+  async function runOwned<R extends StoredResponse>(
+    record: OwnedRecord,
+    request: IdempotentRequest<R>,
+  ): Promise<IdempotentResult<R>> {
+    let response: R;
+    try {
+      response = await request.run({ onTxId: (txId) => record.setTxId(txId) });
+    } catch (error: unknown) {
+      // A pending commit keeps its txId for the next replay to look up; anything else recorded
+      // nothing, so the key is freed for a retry.
+      await (isCommitPending(error) ? record.release() : record.abandon()).catch(ignore);
+      throw error;
+    }
+    await record.complete(response).catch((error: unknown) => options.onStoreError?.(error));
+    return { replayed: false, response };
   }
 
-  async function claimOnce(redisKey: string, bodyHash: string): Promise<Claim | IdempotencyRecord> {
-    const owner = randomUUID();
-    const pending: IdempotencyRecord = { state: 'pending', bodyHash, owner };
-    const taken = await redis.set(
-      redisKey,
-      JSON.stringify(pending),
-      'EX',
-      options.pendingTtlSeconds,
-      'NX',
-    );
-    if (taken === 'OK') {
-      const record: ClaimedRecord = {
-        async setTxId(txId: string): Promise<void> {
-          await redis.set(redisKey, JSON.stringify({ ...pending, txId }), 'EX', options.ttlSeconds);
-        },
-        async complete(response: StoredResponse): Promise<void> {
-          const done: IdempotencyRecord = { state: 'complete', bodyHash, response };
-          await redis.set(redisKey, JSON.stringify(done), 'EX', options.ttlSeconds);
-        },
-        async abandon(): Promise<void> {
-          await redis.del(redisKey);
-        },
-      };
-      return { kind: 'claimed', record };
+  async function takeOver<R extends StoredResponse>(
+    txId: string,
+    record: OwnedRecord,
+    request: IdempotentRequest<R>,
+  ): Promise<IdempotentResult<R>> {
+    let outcome: PendingWrite<StoredResponse>;
+    try {
+      outcome = await request.recover(txId);
+    } catch (error: unknown) {
+      await record.release().catch(ignore);
+      throw error;
     }
-    return (await read(redisKey)) ?? { state: 'pending', bodyHash, owner: '' };
+    switch (outcome.kind) {
+      case 'committed':
+        await record
+          .complete(outcome.value)
+          .catch((error: unknown) => options.onStoreError?.(error));
+        return { replayed: true, response: outcome.value };
+      case 'unknown':
+        await record.release().catch(ignore);
+        throw commitPending(txId);
+      case 'invalid':
+        // The first attempt recorded nothing: this request is now the first.
+        await record.forgetTxId();
+        return runOwned(record, request);
+    }
   }
 
   return {
-    async claim(scope: string, key: string, body: unknown): Promise<Claim> {
-      const redisKey = `idem:${sha256(`${scope}\n${key}`)}`;
-      const bodyHash = sha256(canonicalJson(body));
+    async execute<R extends StoredResponse>(
+      request: IdempotentRequest<R>,
+    ): Promise<IdempotentResult<R>> {
+      const bodyHash = sha256(canonicalJson(request.body));
       const deadline = Date.now() + options.waitMs;
-      try {
-        for (;;) {
-          const outcome = await claimOnce(redisKey, bodyHash);
-          if ('kind' in outcome) return outcome;
-          if (outcome.bodyHash !== bodyHash) {
+      for (;;) {
+        const found = await records.claim(request.scope, request.key, bodyHash);
+        switch (found.kind) {
+          case 'claimed':
+            return runOwned(found.record, request);
+          case 'orphaned':
+            return takeOver(found.txId, found.record, request);
+          case 'complete':
+            return { replayed: true, response: found.response };
+          case 'conflict':
             throw new ApiProblem(
               'idempotency-conflict',
               'This Idempotency-Key was used with a different body.',
             );
-          }
-          if (outcome.state === 'complete') return { kind: 'replay', response: outcome.response };
-          if (Date.now() > deadline) {
-            throw new ApiProblem(
-              'commit-pending',
-              'The first request with this Idempotency-Key is still in progress; retry later.',
-              outcome.txId === undefined ? {} : { txId: outcome.txId },
-            );
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          case 'busy':
+            if (Date.now() >= deadline) throw commitPending(found.txId);
+            await new Promise((resolve) => setTimeout(resolve, pollMs));
         }
+      }
+    },
+  };
+}
+
+/**
+ * Claims the record, or takes it over when its owner's lease ran out, in one step so two
+ * replays cannot both take it. Times come from Redis's clock, shared by every gateway process.
+ * Returns {kind, txId or '', stored record}.
+ */
+const claimScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  local record = { state = 'pending', bodyHash = ARGV[1], owner = ARGV[2], leaseUntil = now + tonumber(ARGV[3]) }
+  redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[4])
+  return { 'claimed', '', '' }
+end
+local record = cjson.decode(raw)
+if record.bodyHash ~= ARGV[1] then return { 'conflict', '', '' } end
+if record.state == 'complete' then return { 'complete', '', raw } end
+local txId = record.txId or ''
+if (tonumber(record.leaseUntil) or 0) > now then return { 'busy', txId, '' } end
+record.owner = ARGV[2]
+record.leaseUntil = now + tonumber(ARGV[3])
+redis.call('SET', KEYS[1], cjson.encode(record), 'EX', txId == '' and ARGV[4] or ARGV[5])
+return { txId == '' and 'claimed' or 'orphaned', txId, '' }
+`;
+
+/**
+ * Changes a pending record only for its owner. ARGV: owner, operation, its argument, TTL in
+ * seconds ('' keeps it), lease in ms. Returns 1 when applied.
+ */
+const updateScript = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local record = cjson.decode(raw)
+if record.state ~= 'pending' or record.owner ~= ARGV[1] then return 0 end
+local op = ARGV[2]
+if op == 'abandon' then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+if op == 'complete' then
+  redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
+  return 1
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if op == 'txid' then
+  record.txId = ARGV[3]
+  record.leaseUntil = now + tonumber(ARGV[5])
+elseif op == 'forget' then
+  record.txId = nil
+  record.leaseUntil = now + tonumber(ARGV[5])
+elseif op == 'release' then
+  record.leaseUntil = 0
+end
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+else
+  redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[4])
+end
+return 1
+`;
+
+function isStoredResponse(value: unknown): value is StoredResponse {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { status?: unknown }).status === 'number'
+  );
+}
+
+/**
+ * Idempotency records in Redis, one JSON value per (scope, key). A record with a transaction
+ * ID lives `ttlSeconds` (API.md asks for at least 24 h); one without lives `pendingTtlSeconds`,
+ * since nothing was submitted yet. The owner holds a lease of `leaseMs`, renewed when it notes
+ * its transaction ID and ended when it answers commit-pending; `leaseMs` outlasts the longest a
+ * request can work, so a lapsed lease means its process died.
+ */
+export function createIdempotencyRecords(
+  redis: Redis,
+  options: { ttlSeconds: number; pendingTtlSeconds: number; leaseMs: number },
+): IdempotencyRecords {
+  const ttl = String(options.ttlSeconds);
+  const lease = String(options.leaseMs);
+
+  function owned(redisKey: string, bodyHash: string, owner: string): OwnedRecord {
+    async function update(op: string, arg: string, ttlSeconds: string): Promise<boolean> {
+      try {
+        return (
+          (await redis.eval(updateScript, 1, redisKey, owner, op, arg, ttlSeconds, lease)) === 1
+        );
       } catch (error: unknown) {
         throw redisUnavailable(error);
+      }
+    }
+    return {
+      async setTxId(txId: string): Promise<void> {
+        if (!(await update('txid', txId, ttl))) {
+          throw new ApiProblem(
+            'unavailable',
+            'Another request with this Idempotency-Key took over; nothing was recorded. Retry.',
+          );
+        }
+      },
+      async forgetTxId(): Promise<void> {
+        await update('forget', '', String(options.pendingTtlSeconds));
+      },
+      async complete(response: StoredResponse): Promise<void> {
+        const done = { state: 'complete', bodyHash, response };
+        await update('complete', JSON.stringify(done), ttl);
+      },
+      async release(): Promise<void> {
+        await update('release', '', '');
+      },
+      async abandon(): Promise<void> {
+        await update('abandon', '', '');
+      },
+    };
+  }
+
+  return {
+    async claim(scope: string, key: string, bodyHash: string): Promise<RecordClaim> {
+      const redisKey = `idem:${sha256(`${scope}\n${key}`)}`;
+      const owner = randomUUID();
+      let reply: unknown;
+      try {
+        reply = await redis.eval(
+          claimScript,
+          1,
+          redisKey,
+          bodyHash,
+          owner,
+          lease,
+          String(options.pendingTtlSeconds),
+          ttl,
+        );
+      } catch (error: unknown) {
+        throw redisUnavailable(error);
+      }
+      const [kind, txId, raw] = reply as [string, string, string];
+      switch (kind) {
+        case 'claimed':
+          return { kind, record: owned(redisKey, bodyHash, owner) };
+        case 'orphaned':
+          return { kind, txId, record: owned(redisKey, bodyHash, owner) };
+        case 'busy':
+          return txId === '' ? { kind } : { kind, txId };
+        case 'conflict':
+          return { kind };
+        case 'complete': {
+          const stored = (JSON.parse(raw) as { response?: unknown }).response;
+          if (!isStoredResponse(stored)) throw new Error('idempotency record without a response');
+          return { kind, response: stored };
+        }
+        default:
+          throw new Error(`unexpected idempotency claim: ${kind}`);
       }
     },
   };

@@ -1,6 +1,7 @@
 import type { BallotService } from '../services/ballots.js';
 import type { SpecOf } from '../validation/registry.js';
-import type { Handler } from './mount.js';
+import type { Recovery } from '../redis/idempotency.js';
+import { recovery, type Handler } from './mount.js';
 
 export function ballotHandlers(ballots: BallotService): {
   castBallot: Handler<SpecOf<'castBallot'>>;
@@ -13,4 +14,8 @@ export function ballotHandlers(ballots: BallotService): {
     }),
     getReceipt: async ({ params }) => ({ status: 200, body: await ballots.receipt(params.txId) }),
   };
+}
+
+export function ballotRecoveries(ballots: BallotService): { castBallot: Recovery } {
+  return { castBallot: recovery(201, (txId) => ballots.castOutcome(txId)) };
 }

@@ -5,14 +5,14 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { assertAccess } from '../auth/guards.js';
 import type { Caller } from '../auth/caller.js';
 import type { Metrics } from '../middleware/metrics.js';
-import type { IdempotencyStore } from '../redis/idempotency.js';
+import type { Idempotency, Recovery } from '../redis/idempotency.js';
 import type { RateLimits } from '../redis/rateLimits.js';
 import type { WriteOptions } from '../services/ledger.js';
+import type { PendingWrite } from '../services/pendingWrites.js';
 import { ApiProblem, invalidRequest, jsonPointer, type FieldError } from '../services/problems.js';
 import type { OperationId, RouteSpec, SpecOf } from '../validation/registry.js';
 import { IdempotencyKey } from '../validation/schemas.js';
@@ -44,12 +44,33 @@ export type Handlers = {
     : Handler<SpecOf<K>>;
 };
 
+/**
+ * For every route that takes an Idempotency-Key: how a replay learns from the ledger what its
+ * first request's write became, when that request is no longer there to say.
+ */
+export type Recoveries = {
+  readonly [K in OperationId as SpecOf<K> extends { idempotent: true } ? K : never]: Recovery;
+};
+
+/** Turns a service's view of a pending write into the route's answer, `status` with the value. */
+export function recovery<T>(
+  status: number,
+  outcome: (txId: string) => Promise<PendingWrite<T>>,
+): Recovery {
+  return async (txId) => {
+    const found = await outcome(txId);
+    return found.kind === 'committed'
+      ? { kind: 'committed', value: { status, body: found.value } }
+      : found;
+  };
+}
+
 export interface MountDeps {
   readonly authenticate: RequestHandler;
   readonly rateLimits: RateLimits;
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: Idempotency;
+  readonly recoveries: Recoveries;
   readonly metrics: Metrics;
-  readonly logger: Logger;
 }
 
 const bodyLimit = '256kb';
@@ -146,6 +167,9 @@ export function mountRoutes(
     }
     const handler = (handlers as unknown as Record<string, Handler<RouteSpec>>)[spec.operationId];
     if (handler === undefined) throw new Error(`no handler for ${spec.operationId}`);
+    const recover = (deps.recoveries as Partial<Record<string, Recovery>>)[spec.operationId];
+    if (spec.idempotent === true && recover === undefined)
+      throw new Error(`no recovery for ${spec.operationId}`);
 
     const route: RequestHandler = async (req, res) => {
       const stop = deps.metrics.httpDuration.startTimer({
@@ -199,37 +223,16 @@ export function mountRoutes(
         return;
       }
 
-      const scope = `${caller.residentId}|${spec.operationId}|${req.path}`;
-      const claim = await deps.idempotency.claim(scope, idempotencyKey, body);
-      if (claim.kind === 'replay') {
-        res.setHeader('Idempotent-Replayed', 'true');
-        send(res, { status: claim.response.status, body: claim.response.body });
-        return;
-      }
-      const record = claim.record;
-      let result: HandlerResult;
-      try {
-        result = await handler({
-          ...input,
-          writeOptions: { onTxId: (txId) => record.setTxId(txId) },
-        });
-      } catch (error: unknown) {
-        // A pending commit keeps the record (with its txId) so replays report it; anything
-        // else recorded nothing, so the key is freed for a retry.
-        if (!(error instanceof ApiProblem && error.type === 'commit-pending')) {
-          await record.abandon().catch(() => undefined);
-        }
-        throw error;
-      }
-      await record
-        .complete({ status: result.status, body: result.body })
-        .catch((error: unknown) => {
-          deps.logger.warn(
-            { err: { message: error instanceof Error ? error.message : 'unknown' } },
-            'idempotency record not stored',
-          );
-        });
-      send(res, result);
+      if (recover === undefined) throw new Error(`no recovery for ${spec.operationId}`);
+      const outcome = await deps.idempotency.execute({
+        scope: `${caller.residentId}|${spec.operationId}|${req.path}`,
+        key: idempotencyKey,
+        body,
+        run: (writeOptions) => handler({ ...input, writeOptions }),
+        recover,
+      });
+      if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      send(res, outcome.response);
     };
     app[spec.method](expressPath, route);
   }

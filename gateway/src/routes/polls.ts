@@ -1,6 +1,7 @@
 import type { PollService } from '../services/polls.js';
 import type { SpecOf } from '../validation/registry.js';
-import type { Handler } from './mount.js';
+import type { Recovery } from '../redis/idempotency.js';
+import { recovery, type Handler } from './mount.js';
 
 export function pollHandlers(polls: PollService): {
   createPoll: Handler<SpecOf<'createPoll'>>;
@@ -30,4 +31,8 @@ export function pollHandlers(polls: PollService): {
     }),
     getResults: async ({ params }) => ({ status: 200, body: await polls.results(params.pollId) }),
   };
+}
+
+export function pollRecoveries(polls: PollService): { createPoll: Recovery } {
+  return { createPoll: recovery(201, (txId) => polls.createOutcome(txId)) };
 }

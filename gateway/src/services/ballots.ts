@@ -1,14 +1,30 @@
 import { ballotChoicesFor } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
-import type { Ledger, LedgerBallot, WriteOptions } from './ledger.js';
+import type { Ledger, LedgerBallot, LedgerTransaction, WriteOptions } from './ledger.js';
 import { LedgerError } from './ledgerErrors.js';
+import { pendingWrite, type PendingWrite } from './pendingWrites.js';
 import type { LiveCounts, Locks } from './ports.js';
 import { ApiProblem, invalidRequest, jsonPointer } from './problems.js';
 
 export interface BallotService {
   cast(caller: Caller, pollId: string, choices: string[], options?: WriteOptions): Promise<Receipt>;
   receipt(txId: string): Promise<ReceiptCheck>;
+  /** What became of a cast whose request ended without an answer, read from the ledger. */
+  castOutcome(txId: string): Promise<PendingWrite<Receipt>>;
+}
+
+/** The ballot a transaction cast, from its chaincode event; undefined for any other transaction. */
+function castBy(
+  tx: LedgerTransaction,
+): { pollId: string; residentId: string; choices: string[] } | undefined {
+  const payload = tx.event?.payload;
+  if (tx.event?.name !== 'BallotCast' || payload === undefined) return undefined;
+  return {
+    pollId: String(payload.pollId),
+    residentId: String(payload.residentId),
+    choices: Array.isArray(payload.choices) ? payload.choices.map(String) : [],
+  };
 }
 
 async function currentBallot(
@@ -96,26 +112,45 @@ export function createBallotService(
     },
     async receipt(txId): Promise<ReceiptCheck> {
       const tx = await ledger.getTransaction(txId);
-      const payload = tx?.event?.payload;
-      if (tx === undefined || tx.event?.name !== 'BallotCast' || payload === undefined) {
+      const cast = tx === undefined ? undefined : castBy(tx);
+      if (tx === undefined || cast === undefined) {
         throw new ApiProblem('not-found', 'The ledger holds no ballot transaction with this ID.');
       }
-      const pollId = String(payload.pollId);
-      const residentId = String(payload.residentId);
-      const choices = Array.isArray(payload.choices) ? payload.choices.map(String) : [];
       const valid = tx.validationCode === 'VALID';
-      const latest = valid ? await currentBallot(ledger, pollId, residentId) : undefined;
+      const latest = valid ? await currentBallot(ledger, cast.pollId, cast.residentId) : undefined;
       return {
         txId,
         valid,
         validationCode: tx.validationCode,
         blockNumber: tx.blockNumber,
-        pollId,
-        residentId,
-        choices,
+        ...cast,
         recordedAt: tx.timestamp,
         superseded: valid && latest !== undefined && latest.txId !== txId,
       };
+    },
+    castOutcome(txId): Promise<PendingWrite<Receipt>> {
+      return pendingWrite(ledger, txId, async (tx): Promise<Receipt> => {
+        const cast = castBy(tx);
+        if (cast === undefined) throw new Error('the transaction is not a ballot');
+        // ballotId names the (poll, resident) pair and outlives re-votes, so the current ballot
+        // supplies it even when a later re-vote superseded this one.
+        const latest = await ledger.getBallot(cast.pollId, cast.residentId);
+        if (latest.txId === txId) {
+          // The same promise cast() keeps: a ballot answered 201 is already in the live counts.
+          const poll = await ledger.getPoll(cast.pollId);
+          if (poll.resultsVisibility === 'live') await liveCounts.apply(latest);
+        }
+        return {
+          pollId: cast.pollId,
+          residentId: cast.residentId,
+          ballotId: latest.ballotId,
+          choices: cast.choices,
+          txId,
+          blockNumber: tx.blockNumber,
+          // The chaincode stamps recordedAt with the transaction's timestamp.
+          recordedAt: tx.timestamp,
+        };
+      });
     },
   };
 }

@@ -28,6 +28,17 @@ export class LedgerError extends Error {
 }
 
 /**
+ * A write that was submitted and whose outcome is not yet known, whether the ledger port said so
+ * or a service already turned it into the API problem.
+ */
+export function isCommitPending(error: unknown): boolean {
+  return (
+    (error instanceof LedgerError && error.failure.kind === 'commit-pending') ||
+    (error instanceof ApiProblem && error.type === 'commit-pending')
+  );
+}
+
+/**
  * Finds the chaincode's `<CODE>: message` inside whatever text a Fabric client wraps it in; the
  * format is fixed in @veche/common, next to the code that writes it.
  */

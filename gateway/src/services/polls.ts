@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Poll, PollDraft, PollList, Results } from '../validation/schemas.js';
 import type { Ledger, WriteOptions } from './ledger.js';
+import { pendingWrite, type PendingWrite } from './pendingWrites.js';
 import type { LiveCounts, PendingTallies } from './ports.js';
 import { ApiProblem } from './problems.js';
 
@@ -9,6 +10,8 @@ const tallyChunkSize = 5000;
 
 export interface PollService {
   create(caller: Caller, draft: PollDraft, options?: WriteOptions): Promise<Poll>;
+  /** What became of a create whose request ended without an answer, read from the ledger. */
+  createOutcome(txId: string): Promise<PendingWrite<Poll>>;
   list(status: string | undefined, limit: number, cursor: string | undefined): Promise<PollList>;
   get(pollId: string): Promise<Poll>;
   open(caller: Caller, pollId: string): Promise<Poll>;
@@ -61,6 +64,19 @@ export function createPollService(
   return {
     async create(caller, draft, options): Promise<Poll> {
       return (await ledger.createPoll(department(caller), draft, caller.residentId, options)).value;
+    },
+    createOutcome(txId): Promise<PendingWrite<Poll>> {
+      return pendingWrite(ledger, txId, async (tx): Promise<Poll> => {
+        const pollId = tx.event?.name === 'PollCreated' ? tx.event.payload.pollId : undefined;
+        if (typeof pollId !== 'string') throw new Error('the transaction did not create a poll');
+        // The poll as this transaction wrote it, a draft, as the first request would have
+        // answered; the poll itself may have been opened or closed since.
+        const created = (await ledger.getPollHistory(pollId)).items.find(
+          (item) => item.txId === txId,
+        );
+        if (created === undefined) throw new Error('the poll history lacks its creation');
+        return created.poll;
+      });
     },
     list(status, limit, cursor): Promise<PollList> {
       return ledger.listPolls(status ?? '', limit, cursor ?? '');

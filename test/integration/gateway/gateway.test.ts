@@ -431,6 +431,49 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+  it('keys the address limit on X-Forwarded-For only from a trusted proxy', async () => {
+    const forwarded = (app: TestGateway['app'], address?: string): Promise<number> => {
+      const call = request(app).get('/api/v1/config');
+      return (address === undefined ? call : call.set('x-forwarded-for', address)).then(
+        (r) => r.status,
+      );
+    };
+    const behindProxy = await buildGatewayWith({
+      REDIS_KEY_PREFIX: 'rl-proxy:',
+      RATE_LIMIT_IP_PER_SEC: '1',
+      TRUST_PROXY: 'loopback',
+    });
+    try {
+      expect(await forwarded(behindProxy.app, '203.0.113.7')).toBe(200);
+      expect(await forwarded(behindProxy.app, '203.0.113.7')).toBe(429);
+      // Another client behind the same proxy, and the proxy's own request, have their own budgets.
+      expect(await forwarded(behindProxy.app, '203.0.113.8')).toBe(200);
+      expect(await forwarded(behindProxy.app)).toBe(200);
+      expect(await forwarded(behindProxy.app)).toBe(429);
+      const keys = await behindProxy.redis.keys('rl-proxy:rl:addr:*');
+      expect(keys.sort()).toEqual(
+        expect.arrayContaining(['rl-proxy:rl:addr:203.0.113.7', 'rl-proxy:rl:addr:203.0.113.8']),
+      );
+      expect(keys.some((key) => key.endsWith('127.0.0.1'))).toBe(true);
+    } finally {
+      await behindProxy.close();
+    }
+
+    const direct = await buildGatewayWith({
+      REDIS_KEY_PREFIX: 'rl-direct:',
+      RATE_LIMIT_IP_PER_SEC: '1',
+    });
+    try {
+      // Without TRUST_PROXY a client cannot pick its address: both count against the socket's.
+      expect(await forwarded(direct.app, '203.0.113.7')).toBe(200);
+      expect(await forwarded(direct.app, '203.0.113.9')).toBe(429);
+      const keys = await direct.redis.keys('rl-direct:rl:addr:*');
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).toMatch(/127\.0\.0\.1$/);
+    } finally {
+      await direct.close();
+    }
+  });
 });
 
 function buildGatewayWith(extra: Record<string, string>): Promise<TestGateway> {

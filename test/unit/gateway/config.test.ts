@@ -54,3 +54,32 @@ describe('loadConfig, browser sign-in', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'test' }).session.secureCookie).toBe(false);
   });
 });
+
+describe('loadConfig, TRUST_PROXY', () => {
+  it('trusts no proxy by default', () => {
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('accepts a hop count, or names, addresses and CIDRs', () => {
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      loadConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8,192.0.2.1' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.1']);
+  });
+
+  it('refuses true, unknown names and bad CIDRs', () => {
+    for (const value of [
+      'true',
+      'everyone',
+      '10.0.0.0/33',
+      '10.0.0/8',
+      'loopback,',
+      '1.2.3.4/8/8',
+    ]) {
+      expect(problems({ ...base, TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: /),
+      ]);
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createRedisClient, waitForRedis } from '../../../gateway/src/redis/client.js';
+import {
+  createIdempotencyRecords,
+  type IdempotencyRecords,
+  type OwnedRecord,
+  type RecordClaim,
+} from '../../../gateway/src/redis/idempotency.js';
+import { startRedisServer, type RedisServer } from '../../helpers/redisServer.js';
+
+const scope = 'resident|castBallot|/api/v1/polls/p1/ballots';
+const hash = 'h'.repeat(64);
+
+function owned(claim: RecordClaim): OwnedRecord {
+  if (claim.kind !== 'claimed' && claim.kind !== 'orphaned')
+    throw new Error(`expected to own the record, got ${claim.kind}`);
+  return claim.record;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('idempotency records in Redis', () => {
+  let server: RedisServer;
+  let client: Redis;
+  let records: IdempotencyRecords;
+  /** Leases short enough to lapse within a test, as when the owner's process died. */
+  let lapsing: IdempotencyRecords;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = createRedisClient(
+      { url: server.url, keyPrefix: 'idem-itest:', commandTimeoutMs: 2000 },
+      pino({ level: 'silent' }),
+    );
+    await waitForRedis(client, 5000);
+    records = createIdempotencyRecords(client, {
+      ttlSeconds: 90000,
+      pendingTtlSeconds: 120,
+      leaseMs: 60000,
+    });
+    lapsing = createIdempotencyRecords(client, {
+      ttlSeconds: 90000,
+      pendingTtlSeconds: 120,
+      leaseMs: 150,
+    });
+  });
+
+  afterAll(async () => {
+    client.disconnect();
+    await server.stop();
+  });
+
+  it('claims a new key once; replays see it busy, then complete; another body conflicts', async () => {
+    const first = owned(await records.claim(scope, 'k1', hash));
+    await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({ kind: 'busy' });
+    await first.setTxId('tx-1');
+    await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({ kind: 'busy', txId: 'tx-1' });
+    await first.complete({ status: 201, body: { txId: 'tx-1', choices: [] } });
+    await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({
+      kind: 'complete',
+      response: { status: 201, body: { txId: 'tx-1', choices: [] } },
+    });
+    await expect(records.claim(scope, 'k1', 'x'.repeat(64))).resolves.toEqual({
+      kind: 'conflict',
+    });
+    const [key] = await client.keys('idem-itest:idem:*');
+    expect(await client.ttl(key!.slice('idem-itest:'.length))).toBeGreaterThan(24 * 60 * 60);
+  });
+
+  it('frees an abandoned key for a retry', async () => {
+    await owned(await records.claim(scope, 'k2', hash)).abandon();
+    expect((await records.claim(scope, 'k2', hash)).kind).toBe('claimed');
+  });
+
+  it('hands a released record with a txId to exactly one of two racing replays', async () => {
+    const first = owned(await records.claim(scope, 'k3', hash));
+    await first.setTxId('tx-3');
+    await first.release();
+    const racing = await Promise.all([
+      records.claim(scope, 'k3', hash),
+      records.claim(scope, 'k3', hash),
+    ]);
+    expect(racing.map((claim) => claim.kind).sort()).toEqual(['busy', 'orphaned']);
+    expect(racing.find((claim) => claim.kind === 'orphaned')).toMatchObject({ txId: 'tx-3' });
+  });
+
+  it('takes over a record whose owner died after noting its txId, exactly once, once the lease lapses', async () => {
+    const dead = owned(await lapsing.claim(scope, 'k4', hash));
+    await dead.setTxId('tx-4');
+    await expect(lapsing.claim(scope, 'k4', hash)).resolves.toEqual({ kind: 'busy', txId: 'tx-4' });
+    await sleep(250);
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => lapsing.claim(scope, 'k4', hash)),
+    );
+    expect(racing.filter((claim) => claim.kind === 'orphaned')).toHaveLength(1);
+    expect(racing.filter((claim) => claim.kind === 'busy')).toHaveLength(4);
+
+    // The dead owner, should it wake, can no longer change the record.
+    await expect(dead.setTxId('tx-late')).rejects.toMatchObject({ type: 'unavailable' });
+    await dead.complete({ status: 201, body: 'stale' });
+    await dead.abandon();
+    const taker = owned(racing.find((claim) => claim.kind === 'orphaned')!);
+    await taker.complete({ status: 201, body: 'fresh' });
+    await expect(lapsing.claim(scope, 'k4', hash)).resolves.toEqual({
+      kind: 'complete',
+      response: { status: 201, body: 'fresh' },
+    });
+  });
+
+  it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
+    owned(await lapsing.claim(scope, 'k5', hash));
+    await sleep(250);
+    const second = owned(await lapsing.claim(scope, 'k5', hash));
+    expect((await lapsing.claim(scope, 'k5', hash)).kind).toBe('busy');
+    await second.setTxId('tx-invalid');
+    await second.forgetTxId();
+    await expect(lapsing.claim(scope, 'k5', hash)).resolves.toEqual({ kind: 'busy' });
+    await sleep(250);
+    expect((await lapsing.claim(scope, 'k5', hash)).kind).toBe('claimed');
+  });
+
+  it('keeps a record without a txId only for the pending TTL', async () => {
+    owned(await records.claim(scope, 'k6', hash));
+    const ttls = await Promise.all(
+      (await client.keys('idem-itest:idem:*')).map((key) =>
+        client.ttl(key.slice('idem-itest:'.length)),
+      ),
+    );
+    expect(ttls.some((ttl) => ttl > 0 && ttl <= 120)).toBe(true);
+  });
+});
