@@ -1,10 +1,10 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { orgConfigSchema } from '../domain/config';
-import { fail } from '../errors';
+import { assertConfigWritable, orgConfigSchema } from '../domain/config';
 import { authorize } from '../identity/authorize';
 import { emitEvent } from '../ledger/events';
 import { openLedger, requireConfig } from '../ledger/ledger';
 import { canonicalJson } from '../ledger/marshal';
+import { isInitTransaction } from '../ledger/proposal';
 import { parseJsonArg } from './args';
 
 @Info({
@@ -18,7 +18,10 @@ export class ConfigContract extends Contract {
 
   /**
    * The init transaction of a definition that requires init. The config changes only with a new
-   * chaincode definition, never through a second call, so that no single org can rewrite it.
+   * chaincode version, whose definition every org approves and whose init the peer requires
+   * again (it tracks init per version): never through a second ordinary call, so that no single
+   * org can rewrite it. A replacement is submitted by a department of the stored config and of
+   * the new one.
    */
   @Transaction()
   @Returns('string')
@@ -26,8 +29,10 @@ export class ConfigContract extends Contract {
     const config = parseJsonArg(orgConfigSchema, configJson, 'config');
     const caller = authorize(ctx, 'config:InitConfig', config);
     const ledger = openLedger(ctx);
-    if ((await ledger.config.get()) !== null) {
-      fail('CONFLICT', 'the configuration is already initialised');
+    const stored = await ledger.config.get();
+    assertConfigWritable(stored, isInitTransaction(ctx.stub));
+    if (stored !== null) {
+      authorize(ctx, 'config:InitConfig', stored);
     }
     await ledger.config.put(config);
     emitEvent(ctx.stub, { action: 'ConfigInitialised', mspId: caller.mspId, actor: 'system' });

@@ -4,6 +4,7 @@ import { ballotSchema, type Ballot } from '../domain/ballot';
 import type { Poll } from '../domain/poll';
 import { shardOf } from '../domain/shard';
 import type { ShardEntry } from '../domain/tally';
+import { readHistory } from './history';
 import { keys } from './keys';
 import type { LedgerState } from './ledgerState';
 import { unmarshal } from './marshal';
@@ -41,18 +42,18 @@ export class BallotRepository {
     }
   }
 
-  /** Every version of the ballot, oldest first, from the key's history. */
+  /**
+   * Every version of the ballot, oldest first by revision: the peer yields history newest first
+   * and timestamps are clients' clocks, while revisions count up with each re-vote.
+   */
   async history(poll: Poll, residentId: string): Promise<Ballot[]> {
     const key = this.state.key(
       keys.ballot(poll.pollId, shardOf(residentId, poll.shardCount), residentId),
     );
-    const versions: Ballot[] = [];
-    for await (const modification of this.state.stub.getHistoryForKey(key)) {
-      if (!modification.isDelete) {
-        versions.push(unmarshal(modification.value, ballotSchema, 'ballot'));
-      }
-    }
-    return versions.sort((a, b) => a.revision - b.revision);
+    const versions = await readHistory(this.state.stub.getHistoryForKey(key), (value) =>
+      unmarshal(value, ballotSchema, 'ballot'),
+    );
+    return versions.map(({ value }) => value).sort((a, b) => a.revision - b.revision);
   }
 
   /** The resident's latest ballot in each poll, newest first. A read-only query. */

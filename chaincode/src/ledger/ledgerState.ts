@@ -30,12 +30,3 @@ export class LedgerState {
     await this.stub.deleteState(this.key(spec));
   }
 }
-
-/**
- * History timestamps arrive as plain numbers at run time although the types say Long; Number()
- * handles both, since Long defines valueOf.
- */
-export function timestampToIso(timestamp: { seconds: unknown; nanos: number }): string {
-  const seconds = Number(timestamp.seconds);
-  return new Date(seconds * 1000 + Math.floor(timestamp.nanos / 1_000_000)).toISOString();
-}

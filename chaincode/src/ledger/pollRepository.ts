@@ -1,7 +1,8 @@
 import { fail } from '../errors';
 import { pollSchema, POLL_STATUSES, type Poll, type PollStatus } from '../domain/poll';
+import { readHistory } from './history';
 import { keys, OBJECT_TYPES } from './keys';
-import { timestampToIso, type LedgerState } from './ledgerState';
+import type { LedgerState } from './ledgerState';
 import { unmarshal } from './marshal';
 
 export interface PollPage {
@@ -98,28 +99,34 @@ export class PollRepository {
       : { items, nextCursor: Buffer.from(next.key, 'utf8').toString('base64url') };
   }
 
-  /** Oldest first; ties in time are broken by the lifecycle order of the status. */
+  /** Oldest first, in the order the versions were committed (see orderPollHistory). */
   async history(pollId: string): Promise<PollHistoryItem[]> {
-    const items: PollHistoryItem[] = [];
-    for await (const modification of this.state.stub.getHistoryForKey(
-      this.state.key(keys.poll(pollId)),
-    )) {
-      if (modification.isDelete) {
-        continue;
-      }
-      const poll = unmarshal(modification.value, pollSchema, 'poll');
-      items.push({
-        txId: modification.txId,
-        timestamp: timestampToIso(modification.timestamp),
-        status: poll.status,
-        poll,
-      });
-    }
-    const rank = (status: PollStatus): number => POLL_STATUSES.indexOf(status);
-    return items.sort(
-      (a, b) =>
-        (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0) ||
-        rank(a.status) - rank(b.status),
+    const versions = await readHistory(
+      this.state.stub.getHistoryForKey(this.state.key(keys.poll(pollId))),
+      (value) => unmarshal(value, pollSchema, 'poll'),
+    );
+    return orderPollHistory(
+      versions.map(({ txId, timestamp, value }) => ({
+        txId,
+        timestamp,
+        status: value.status,
+        poll: value,
+      })),
     );
   }
+}
+
+/**
+ * Commit order, oldest first. The poll key is written once per status (created draft, then
+ * opened, then closed), so the lifecycle order of the status is the commit order. Timestamps are
+ * not: each is the submitting client's clock, and two officials' clocks may disagree. The peer's
+ * own order (newest first since Fabric 2.0) is not relied on either.
+ */
+export function orderPollHistory(items: readonly PollHistoryItem[]): PollHistoryItem[] {
+  const rank = (status: PollStatus): number => POLL_STATUSES.indexOf(status);
+  return [...items].sort(
+    (a, b) =>
+      rank(a.status) - rank(b.status) ||
+      (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0),
+  );
 }

@@ -1,4 +1,8 @@
-import { knownMspIds, orgConfigSchema } from '../../../../chaincode/src/domain/config';
+import {
+  assertConfigWritable,
+  knownMspIds,
+  orgConfigSchema,
+} from '../../../../chaincode/src/domain/config';
 
 const valid = {
   departmentMspIds: ['ITDeptMSP', 'CivicChamberMSP'],
@@ -34,5 +38,30 @@ describe('knownMspIds', () => {
       'ITDeptMSP',
       'RegulatorMSP',
     ]);
+  });
+});
+
+describe('assertConfigWritable', () => {
+  const stored = orgConfigSchema.parse(valid);
+
+  it('lets the first InitConfig write, as the init or as a call after an empty init', () => {
+    expect(() => {
+      assertConfigWritable(null, true);
+    }).not.toThrow();
+    expect(() => {
+      assertConfigWritable(null, false);
+    }).not.toThrow();
+  });
+
+  it('lets the init of a new chaincode version replace a stored config', () => {
+    expect(() => {
+      assertConfigWritable(stored, true);
+    }).not.toThrow();
+  });
+
+  it('answers CONFLICT to a second ordinary call', () => {
+    expect(() => {
+      assertConfigWritable(stored, false);
+    }).toThrow(/^CONFLICT: /);
   });
 });

@@ -51,7 +51,7 @@ describe('tallyChunk', () => {
     expect(second.tally).toMatchObject({ counts: { north: 2, south: 1, east: 1 }, done: true });
   });
 
-  it('needs one more call to learn a shard is done when the last chunk was exactly full', async () => {
+  it('finishes a shard in the same call when its last chunk is exactly full', async () => {
     const first = await tallyChunk(emptyShardTally(closed, 0), entries, 3);
     expect(first.tally.done).toBe(true);
     const exact = await tallyChunk(emptyShardTally(closed, 0), entries.slice(0, 2), 2);

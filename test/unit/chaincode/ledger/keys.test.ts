@@ -4,7 +4,6 @@ import {
   OBJECT_TYPES,
   shardAttribute,
 } from '../../../../chaincode/src/ledger/keys';
-import { timestampToIso } from '../../../../chaincode/src/ledger/ledgerState';
 
 const POLL = '0123456789abcdef0123456789abcdef';
 const RESIDENT = 'f'.repeat(64);
@@ -50,16 +49,5 @@ describe('newestFirstAttribute', () => {
     expect(newer < older).toBe(true);
     expect(older).toHaveLength(13);
     expect(newestFirstAttribute('1970-01-01T00:00:00.000Z')).toBe('9999999999999');
-  });
-});
-
-describe('timestampToIso', () => {
-  it('reads seconds given as a number or as a Long-like object', () => {
-    expect(timestampToIso({ seconds: 1767225600, nanos: 5_000_000 })).toBe(
-      '2026-01-01T00:00:00.005Z',
-    );
-    expect(timestampToIso({ seconds: { valueOf: () => 1767225600 }, nanos: 0 })).toBe(
-      '2026-01-01T00:00:00.000Z',
-    );
   });
 });
