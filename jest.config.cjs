@@ -31,7 +31,7 @@ module.exports = {
     },
     {
       ...esm,
-      displayName: 'unit:gateway',
+      displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/{common,gateway,idp,scripts}/**/*.test.ts'],
     },
     {
