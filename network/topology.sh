@@ -7,6 +7,15 @@
 : "${VECHE_CHAINCODE:=veche}"
 : "${VECHE_BASELINE_CHAINCODE:=baseline}"
 
+# The organisations by role, as the prefixes of their variables below: another department is one
+# more prefix here plus its variables. The gateway runs in VECHE_GATEWAY_ORG, a department.
+: "${VECHE_ORDERERS:=ORDERER1 ORDERER2 ORDERER3 ORDERER4}"
+: "${VECHE_DEPARTMENTS:=ITDEPT CIVIC}"
+: "${VECHE_REGULATORS:=REGULATOR}"
+: "${VECHE_GATEWAY_ORG:=ITDEPT}"
+# The city's IANA time zone, written to the ledger by InitConfig (age checks count in it).
+: "${VECHE_TIME_ZONE:=Europe/Moscow}"
+
 # Orderers: CityOrdererMSP, SmartBFT. Ports: listen (clients and cluster), admin, operations.
 : "${VECHE_ORDERER_MSP:=CityOrdererMSP}"
 : "${VECHE_ORDERER_DOMAIN:=orderer.city.veche}"
