@@ -20,6 +20,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 readonly ROOT
 # shellcheck source=network/topology.sh
 source "$ROOT/network/topology.sh"
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 readonly NETWORK="${VECHE_NETWORK_DIR:-${VECHE_RUNTIME_DIR:-$ROOT/.runtime}/network}"
 readonly CONFIG="$NETWORK/config" CRYPTO="$NETWORK/crypto" LOGS="$NETWORK/logs" PIDS="$NETWORK/pids"
 readonly PACKAGES="$NETWORK/packages"
@@ -103,14 +105,6 @@ process_word() {
   esac
 }
 
-# A process that exited but was not yet reaped (a zombie: its parent, this script's earlier
-# run, is gone and PID 1 reaps late) counts as stopped.
-alive() {
-  local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [[ $state != Z* ]]
-}
-
 running_pid() {
   local name=$1 kind=$2 pid
   pid=$(cat "$PIDS/$name.pid" 2>/dev/null) || return 1
@@ -119,47 +113,9 @@ running_pid() {
   printf '%s' "$pid"
 }
 
-launch() {
-  local name=$1
-  shift
-  "$@" >>"$LOGS/$name.log" 2>&1 &
-  local pid=$!
-  printf '%s' "$pid" >"$PIDS/$name.pid"
-  started+=("$name")
-  say "started $name (PID $pid, log $LOGS/$name.log)"
-}
-
-await_ready() {
-  local name=$1 timeout=$2
-  shift 2
-  local pid deadline=$((SECONDS + timeout))
-  pid=$(cat "$PIDS/$name.pid")
-  until "$@"; do
-    if ! alive "$pid"; then
-      printf 'network: %s exited while starting; last lines of %s:\n' "$name" "$LOGS/$name.log" >&2
-      tail -n 20 "$LOGS/$name.log" >&2
-      return 1
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || {
-      printf 'network: %s not ready after %ss; last lines of its log:\n' "$name" "$timeout" >&2
-      tail -n 20 "$LOGS/$name.log" >&2
-      return 1
-    }
-    sleep 0.2
-  done
-}
-
 stop_process() {
   local name=$1 kind=$2 pid
-  if pid=$(running_pid "$name" "$kind"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      alive "$pid" || break
-      sleep 0.1
-    done
-    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-    say "stopped $name (PID $pid)"
-  fi
+  if pid=$(running_pid "$name" "$kind"); then stop_pid "$name" "$pid"; fi
   rm -f "$PIDS/$name.pid" "$PIDS/$name.ccid"
 }
 

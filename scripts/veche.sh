@@ -8,6 +8,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 readonly ROOT
 # shellcheck source=network/topology.sh
 source "$ROOT/network/topology.sh"
+# shellcheck source=scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 readonly RUNTIME="${VECHE_RUNTIME_DIR:-$ROOT/.runtime}"
 readonly LOGS="$RUNTIME/logs" PIDS="$RUNTIME/pids"
 readonly HOST="${HOST:-127.0.0.1}"
@@ -41,39 +43,6 @@ port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 redis_answers() { [ "$(redis-cli -u "$REDIS_URL" ping 2>/dev/null)" = "PONG" ]; }
 
-# Starts one process in the background with its log and PID file; the name keys both.
-launch() {
-  local name=$1
-  shift
-  : >"$LOGS/$name.log"
-  "$@" >>"$LOGS/$name.log" 2>&1 &
-  local pid=$!
-  printf '%s' "$pid" >"$PIDS/$name.pid"
-  started+=("$name")
-  say "started $name (PID $pid, log $LOGS/$name.log)"
-}
-
-# Polls a readiness probe instead of sleeping a fixed time; names the cause when the process dies.
-await_ready() {
-  local name=$1 timeout=$2
-  shift 2
-  local pid deadline=$((SECONDS + timeout))
-  pid=$(cat "$PIDS/$name.pid")
-  until "$@"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      printf 'veche: %s exited while starting; last lines of %s:\n' "$name" "$LOGS/$name.log" >&2
-      tail -n 15 "$LOGS/$name.log" >&2
-      return 1
-    fi
-    [ "$SECONDS" -lt "$deadline" ] || {
-      printf 'veche: %s not ready after %ss; last lines of its log:\n' "$name" "$timeout" >&2
-      tail -n 15 "$LOGS/$name.log" >&2
-      return 1
-    }
-    sleep 0.2
-  done
-}
-
 http_ok() { curl -fs -o /dev/null --max-time 2 "$1"; }
 
 stop_started() {
@@ -81,15 +50,7 @@ stop_started() {
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     name=${started[$i]}
     pid=$(cat "$PIDS/$name.pid" 2>/dev/null) || continue
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-      say "stopped $name (PID $pid)"
-    fi
+    if alive "$pid"; then stop_pid "$name" "$pid"; fi
     rm -f "$PIDS/$name.pid"
   done
   started=()

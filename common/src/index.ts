@@ -21,3 +21,4 @@ export {
   type ResultsVisibility,
 } from './pollDraft';
 export { boundedText, codePointLength, isoInstantSchema } from './text';
+export { type TallySummary } from './tally';

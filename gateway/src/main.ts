@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
-import { createAuthVerifier } from './auth/verifier.js';
+import { createConfiguredVerifier } from './auth/verifier.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createPseudonymizer } from './crypto/pseudonym.js';
 import { createFabricLedger } from './fabric/fabricLedger.js';
 import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
@@ -43,12 +42,7 @@ async function main(): Promise<void> {
       : createFabricLedger(config.fabric, metrics);
   if (config.fabric === undefined)
     logger.warn('no Fabric identities configured: ledger endpoints answer 503');
-  const verifier = createAuthVerifier({
-    issuer: config.oidc.issuer,
-    audience: config.oidc.audience,
-    departmentMspIds: config.departmentMspIds,
-    pseudonymizer: createPseudonymizer(config.pseudonymSecret),
-  });
+  const verifier = createConfiguredVerifier(config);
   const app = createApp({ config, logger, redis, ledger, verifier, metrics });
   // Without Fabric there are no blocks to follow; the endpoint serves whatever is indexed.
   const indexer: AuditIndexer | undefined =

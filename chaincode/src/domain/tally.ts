@@ -1,3 +1,4 @@
+import type { TallySummary } from '@veche/common';
 import { z } from 'zod';
 import { fail } from '../errors';
 import { pollIdSchema, residentIdSchema } from './ids';
@@ -35,16 +36,7 @@ export const tallySchema = z.strictObject({
 });
 export type Tally = z.output<typeof tallySchema>;
 
-export interface TallySummary {
-  readonly pollId: string;
-  readonly complete: boolean;
-  readonly shardsDone: number;
-  readonly shardCount: number;
-  /** Shards still to tally, in order: a resumed tally goes straight to them. */
-  readonly pendingShards: readonly number[];
-  readonly totalBallots: number;
-  readonly counts: Counts;
-}
+export type { TallySummary };
 
 /**
  * A ballot as the tally sees it: the key's resident ID and a lazy read of its choices, so that

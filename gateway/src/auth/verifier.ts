@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { Pseudonymizer } from '../crypto/pseudonym.js';
+import type { Config } from '../config.js';
+import { createPseudonymizer, type Pseudonymizer } from '../crypto/pseudonym.js';
 import { ApiProblem } from '../services/problems.js';
 import type { Caller, PersonalClaims, Role } from './caller.js';
 
@@ -132,4 +133,14 @@ export function createAuthVerifier(options: {
       };
     },
   };
+}
+
+/** The verifier the gateway's configuration asks for: one place for main and the tests. */
+export function createConfiguredVerifier(config: Config): AuthVerifier {
+  return createAuthVerifier({
+    issuer: config.oidc.issuer,
+    audience: config.oidc.audience,
+    departmentMspIds: config.departmentMspIds,
+    pseudonymizer: createPseudonymizer(config.pseudonymSecret),
+  });
 }

@@ -1,3 +1,4 @@
+import type { TallySummary } from '@veche/common';
 import type { AuditEvent, Poll, PollDraft, PollHistory, PollList } from '../validation/schemas.js';
 
 /** Personal details of a resident; they travel only as transient data to the departments. */
@@ -20,16 +21,8 @@ export interface LedgerBallot {
   readonly recordedAt: string;
 }
 
-export interface LedgerTally {
-  readonly pollId: string;
-  readonly complete: boolean;
-  readonly shardsDone: number;
-  readonly shardCount: number;
-  /** Shards not yet done, in order (shards may finish out of order when two callers tally). */
-  readonly pendingShards: readonly number[];
-  readonly totalBallots: number;
-  readonly counts: Record<string, number>;
-}
+/** The chaincode's tally summary, as docs/chaincode-interface.md names it. */
+export type LedgerTally = TallySummary;
 
 /** A committed transaction as the regulator's peer reports it. */
 export interface LedgerTransaction {

@@ -6,9 +6,8 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { createApp } from '../../../gateway/src/app.js';
-import { createAuthVerifier } from '../../../gateway/src/auth/verifier.js';
+import { createConfiguredVerifier } from '../../../gateway/src/auth/verifier.js';
 import { loadConfig, type Config } from '../../../gateway/src/config.js';
-import { createPseudonymizer } from '../../../gateway/src/crypto/pseudonym.js';
 import { createFabricLedger } from '../../../gateway/src/fabric/fabricLedger.js';
 import { createLogger } from '../../../gateway/src/middleware/logger.js';
 import { createMetrics } from '../../../gateway/src/middleware/metrics.js';
@@ -74,12 +73,7 @@ export async function buildGateway(env: Record<string, string>): Promise<TestGat
   await waitForRedis(redis, 5000);
   if (config.fabric === undefined) throw new Error('test gateway needs Fabric identities');
   const ledger = createFabricLedger(config.fabric, metrics);
-  const verifier = createAuthVerifier({
-    issuer: config.oidc.issuer,
-    audience: config.oidc.audience,
-    departmentMspIds: config.departmentMspIds,
-    pseudonymizer: createPseudonymizer(config.pseudonymSecret),
-  });
+  const verifier = createConfiguredVerifier(config);
   const app = createApp({ config, logger, redis, ledger, verifier, metrics });
   return {
     app,
