@@ -560,6 +560,10 @@ export function renderPeerEnv(org, paths, runtime) {
     CORE_PEER_GOSSIP_BOOTSTRAP: address,
     CORE_PEER_GOSSIP_ENDPOINT: address,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+    // The first dial to another org's anchor peer fails while that org's TLS roots are not yet
+    // loaded from the channel config; gossip dials again only after this interval (25 s by
+    // default), and until then discovery sees one org and no cross-org endorsement can be planned.
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '2s',
     CORE_PEER_GOSSIP_USELEADERELECTION: false,
     CORE_PEER_GOSSIP_ORGLEADER: true,
     CORE_PEER_GOSSIP_STATE_ENABLED: false,

@@ -211,14 +211,20 @@ module_of() {
   esac
 }
 
+# The chaincode modules import @veche/common from its dist/, which a fresh clone lacks: build
+# common first whenever it or a chaincode's sources are newer than what was built.
 ensure_chaincode_built() {
-  local chaincode module
-  for chaincode in "$VECHE_CHAINCODE" "$VECHE_BASELINE_CHAINCODE"; do
-    module=$(module_of "$chaincode")
+  local module stale=false
+  for module in "$ROOT/common" "$ROOT/chaincode" "$ROOT/network/chaincode-baseline"; do
     if [ ! -f "$module/dist/index.js" ] || [ -n "$(find "$module/src" -newer "$module/dist/index.js" -name '*.ts' -print -quit)" ]; then
-      say "building ${chaincode} (npm run build in ${module#"$ROOT"/})"
-      (cd "$module" && npm run build --silent)
+      stale=true
     fi
+  done
+  "$stale" || return 0
+  say "building @veche/common, then the chaincodes (npm run build)"
+  local workspace
+  for workspace in common chaincode network/chaincode-baseline; do
+    (cd "$ROOT" && npm run build --silent --workspace "$workspace")
   done
 }
 
