@@ -774,6 +774,77 @@ function renderNetworkEnv(topology, paths, runtime) {
   });
 }
 
+// cryptogen's names for an identity's certificate and key inside its MSP folder.
+function identityFiles(msp, user, domain) {
+  return {
+    cert: join(msp, 'signcerts', `${user}@${domain}-cert.pem`),
+    key: join(msp, 'keystore', 'priv_sk'),
+  };
+}
+
+/**
+ * The network as its clients see it (the gateway, the tests, the benchmarks): one machine-readable
+ * description, so no client re-derives cryptogen's layout or the ports.
+ */
+export function renderNetworkJson(topology, paths) {
+  return `${JSON.stringify(
+    {
+      channel: topology.channel,
+      chaincode: topology.chaincode,
+      baselineChaincode: topology.baselineChaincode,
+      gatewayMspId: topology.gatewayOrg.msp,
+      orderers: topology.orderers.map((o) => ({
+        name: o.name,
+        address: `${o.host}:${o.listen.port}`,
+        adminAddress: `${o.host}:${o.admin.port}`,
+        operationsAddress: `${o.host}:${o.ops.port}`,
+        hostAlias: `${o.name}.${topology.ordererOrg.domain}`,
+        tlsCa: paths.ordererTlsCa,
+      })),
+      orgs: topology.orgs.map((org) => {
+        const files = paths.org(org);
+        return {
+          name: org.name,
+          mspId: org.msp,
+          role: org.role,
+          peer: {
+            name: `peer-${org.name}`,
+            address: `${org.host}:${org.listen.port}`,
+            operationsAddress: `${org.host}:${org.ops.port}`,
+            hostAlias: org.peer,
+            tlsCa: files.peerTlsCa,
+          },
+          admin: identityFiles(files.adminMsp, 'Admin', org.domain),
+          client: identityFiles(files.clientMsp, 'User1', org.domain),
+        };
+      }),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The gateway's ledger settings (see .env.example): what `npm start` hands the gateway. */
+export function renderGatewayEnv(topology, paths) {
+  const pairs = (orgs, value) => orgs.map((org) => `${org.msp}=${value(org)}`).join(',');
+  const regulator = topology.orgs.find((org) => org.role === 'regulator');
+  const connected = [topology.gatewayOrg, regulator].filter((org) => org !== undefined);
+  const departments = topology.orgs.filter((org) => org.role === 'department');
+  const client = (org) => identityFiles(paths.org(org).clientMsp, 'User1', org.domain);
+  return envFile({
+    FABRIC_CHANNEL: topology.channel,
+    FABRIC_CHAINCODE: topology.chaincode,
+    FABRIC_GATEWAY_MSP_ID: topology.gatewayOrg.msp,
+    ...(regulator ? { FABRIC_REGULATOR_MSP_ID: regulator.msp } : {}),
+    DEPARTMENT_MSP_IDS: departments.map((org) => org.msp).join(','),
+    FABRIC_PEERS: pairs(connected, (org) => `${org.host}:${org.listen.port}`),
+    FABRIC_PEER_HOST_ALIASES: pairs(connected, (org) => org.peer),
+    FABRIC_TLS_CA_FILES: pairs(connected, (org) => paths.org(org).peerTlsCa),
+    FABRIC_IDENTITY_CERTS: pairs(topology.orgs, (org) => client(org).cert),
+    FABRIC_IDENTITY_KEYS: pairs(topology.orgs, (org) => client(org).key),
+  });
+}
+
 /** Renders everything into `out`; returns the files written and notes for the operator. */
 export function render({ env, runtime, out, fabric }) {
   const topology = readTopology(topologyVariables(env));
@@ -789,6 +860,8 @@ export function render({ env, runtime, out, fabric }) {
   files.set('network.env', renderNetworkEnv(topology, paths, runtime));
   files.set('processes.tsv', processTable(topology));
   files.set('orgs.tsv', orgTable(topology, paths));
+  files.set('network.json', renderNetworkJson(topology, paths));
+  files.set('gateway.env', renderGatewayEnv(topology, paths));
   for (const o of topology.orderers)
     files.set(`env/${o.name}.env`, renderOrdererEnv(topology, o, paths, runtime));
   for (const org of topology.orgs) {
