@@ -596,7 +596,8 @@ export function renderPeerEnv(org, paths, runtime) {
 function renderCliEnv(org, paths, identity) {
   const files = paths.org(org);
   return envFile({
-    FABRIC_LOGGING_SPEC: 'warning',
+    // 'warning' would print gRPC's keepalive notice on every command.
+    FABRIC_LOGGING_SPEC: 'error',
     CORE_PEER_LOCALMSPID: org.msp,
     CORE_PEER_MSPCONFIGPATH: identity === 'admin' ? files.adminMsp : files.clientMsp,
     CORE_PEER_ADDRESS: `${org.host}:${org.listen.port}`,

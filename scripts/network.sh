@@ -357,6 +357,40 @@ query_everywhere() {
   done <"$CONFIG/orgs.tsv"
 }
 
+# Service discovery on the gateway organisation's peer, as its client: the peers it knows of on
+# the channel (JSON). The discover command keeps its own settings file.
+discover_peers() {
+  local org=$VECHE_GATEWAY_ORG_NAME conf="$NETWORK/discover/$VECHE_GATEWAY_ORG_NAME.yaml" msp address ca cert key
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  read -r msp address ca cert key < <(node -e 'const n=require(process.argv[1]);const o=n.orgs.find((x)=>x.name===process.argv[2]);
+    console.log([o.mspId,o.peer.address,o.peer.tlsCa,o.client.cert,o.client.key].join(" "))' "$CONFIG/network.json" "$org")
+  if [ ! -f "$conf" ]; then
+    mkdir -p "$(dirname "$conf")"
+    discover --configFile "$conf" --peerTLSCA "$ca" --userCert "$cert" --userKey "$key" --MSP "$msp" saveConfig
+  fi
+  discover --configFile "$conf" peers --channel "$VECHE_CHANNEL" --server "$address" 2>/dev/null
+}
+
+# Gossip learns the other organisations' peers only after its first successful dial, and until
+# then the gateway cannot plan an endorsement by every department: wait for all of them.
+await_discovery() {
+  local deadline=$((SECONDS + 90)) seen missing
+  local -a departments
+  mapfile -t departments < <(awk -F'\t' '$3 == "department" { print $2 }' "$CONFIG/orgs.tsv")
+  while true; do
+    seen=$(discover_peers | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{try{for(const p of JSON.parse(s))console.log(p.MSPID)}catch{}})' || true)
+    missing=()
+    local msp
+    for msp in "${departments[@]}"; do
+      grep -qx "$msp" <<<"$seen" || missing+=("$msp")
+    done
+    [ ${#missing[@]} -eq 0 ] && break
+    [ "$SECONDS" -lt "$deadline" ] || die "service discovery on peer-${VECHE_GATEWAY_ORG_NAME} still misses ${missing[*]} after 90 s: see the peers' logs in ${LOGS}"
+    sleep 0.5
+  done
+  say "discovery on peer-${VECHE_GATEWAY_ORG_NAME} sees every department: ${departments[*]}"
+}
+
 up() {
   require_fabric
   mkdir -p "$LOGS" "$PIDS"
@@ -379,6 +413,7 @@ up() {
   deploy_chaincode "$VECHE_BASELINE_CHAINCODE"
   initialise_veche
   query_everywhere
+  await_discovery
   up_finished=true
   say "ready: ${VECHE_CHANNEL} is up; logs in ${LOGS}; stop with npm run network:down"
 }
@@ -400,6 +435,21 @@ status() {
       printf '%-26s down  %s\n' "$name" "$address"
     fi
   done < <(process_rows)
+  report_heights
+}
+
+# The height of the channel as each running peer reports it (peer channel getinfo).
+report_heights() {
+  command -v peer >/dev/null 2>&1 || return 0
+  local org msp info
+  while IFS=$'\t' read -r org msp _; do
+    running_pid "peer-$org" peer >/dev/null || continue
+    if info=$(as_org "$org" client peer channel getinfo -c "$VECHE_CHANNEL" 2>/dev/null); then
+      printf '%-26s %s height %s\n' "peer-$org" "$VECHE_CHANNEL" "$(sed -n 's/.*"height":\([0-9]*\).*/\1/p' <<<"$info")"
+    else
+      printf '%-26s %s height unknown (not joined or not answering)\n' "peer-$org" "$VECHE_CHANNEL"
+    fi
+  done <"$CONFIG/orgs.tsv"
 }
 
 down() {
@@ -427,7 +477,10 @@ clean() {
 case "${1:-}" in
   render) render ;;
   up) up ;;
-  status) status ;;
+  status)
+    if bash "$ROOT/scripts/install-fabric.sh" check; then require_fabric; fi
+    status
+    ;;
   down) down ;;
   clean) clean ;;
   -h | --help | help) usage ;;
