@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh clone ready for `npm start` and `npm test` (run by their pre-scripts): the
-# Debian packages the system and the tests use, and node_modules matching package-lock.json.
-# Returns at once when both are already in place.
+# Debian packages the system and the tests use, node_modules matching package-lock.json, and
+# the Fabric binaries (scripts/install-fabric.sh). Returns at once when all are in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +34,4 @@ ensure_node_modules() {
 
 ensure_debian_packages
 ensure_node_modules
+bash scripts/install-fabric.sh install
