@@ -83,7 +83,9 @@ install_fabric() {
   rm -rf "$src"
   mkdir -p "$src" "$FABRIC_HOME/bin" "$FABRIC_HOME/builders/ccaas/bin"
   tar -xzf "$TARBALL" -C "$src" --strip-components=1
-  [ -d "$src/vendor" ] && [ -d "$src/sampleconfig" ] || fail 3 "${TARBALL} holds no Fabric source tree with vendor/ and sampleconfig/"
+  if [ ! -d "$src/vendor" ] || [ ! -d "$src/sampleconfig" ]; then
+    fail 3 "${TARBALL} holds no Fabric source tree with vendor/ and sampleconfig/"
+  fi
 
   # The version ldflags of Fabric's Makefile, so `peer version` names the release and commit.
   local ldflags="-X ${FABRIC_MODULE}/common/metadata.Version=${FABRIC_VERSION} -X ${FABRIC_MODULE}/common/metadata.CommitSHA=${FABRIC_COMMIT:0:7}"
