@@ -20,5 +20,6 @@ export {
   type PollDraftRules,
   type ResultsVisibility,
 } from './pollDraft';
-export { boundedText, codePointLength, isoInstantSchema } from './text';
+export { personalDataSchema, SALT_BYTES, type PersonalData } from './personalData';
+export { boundedText, codePointLength, isoDateSchema, isoInstantSchema } from './text';
 export { type TallySummary } from './tally';

@@ -27,6 +27,9 @@ function toUtc(text: string): string {
   return Number.isNaN(time) ? text : new Date(time).toISOString();
 }
 
+/** A YYYY-MM-DD string naming a real calendar date (zod checks leap years too). */
+export const isoDateSchema = z.iso.date('must be a YYYY-MM-DD calendar date');
+
 /**
  * An ISO 8601 instant with `Z` or an explicit offset (a local time would mean something
  * different to each reader), rewritten to UTC so that stored values and comparisons agree.

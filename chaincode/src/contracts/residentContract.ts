@@ -1,5 +1,6 @@
+import { personalDataSchema } from '@veche/common';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { personalDataSchema, purgeResident, registerResident } from '../domain/resident';
+import { purgeResident, registerResident } from '../domain/resident';
 import { fail } from '../errors';
 import { authorize } from '../identity/authorize';
 import { emitEvent } from '../ledger/events';

@@ -1,13 +1,10 @@
-import { z } from 'zod';
+import { isoDateSchema } from '@veche/common';
 
 export interface CalendarDate {
   readonly year: number;
   readonly month: number;
   readonly day: number;
 }
-
-/** A YYYY-MM-DD string naming a real calendar date (zod checks leap years too). */
-export const isoDateSchema = z.iso.date();
 
 export function isTimeZone(timeZone: string): boolean {
   try {

@@ -1,7 +1,7 @@
+import type { PersonalData } from '@veche/common';
 import { fail } from '../errors';
 import { ageOn, dateInTimeZone, parseIsoDate } from './calendar';
 import { hasEligibilityRules, type Poll } from './poll';
-import type { PersonalData } from './resident';
 
 /**
  * Checks a resident against the poll's rules on the day of the transaction in the city's time

@@ -1,21 +1,5 @@
-import { boundedText } from '@veche/common';
 import { z } from 'zod';
-import { isoDateSchema } from './calendar';
 import { residentIdSchema } from './ids';
-
-/**
- * What goes to the private collection. The salt makes the value's hash, which Fabric writes into
- * the block, impossible to confirm by guessing a name and birth date. Name and phone may be empty
- * when the identity provider has none; district and birth date are required for eligibility.
- */
-export const personalDataSchema = z.strictObject({
-  name: boundedText(0, 200).default(''),
-  birthdate: isoDateSchema,
-  district: boundedText(1, 200),
-  phone: boundedText(0, 64).default(''),
-  salt: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-});
-export type PersonalData = z.output<typeof personalDataSchema>;
 
 export const residentRecordSchema = z.strictObject({
   residentId: residentIdSchema,

@@ -1,10 +1,6 @@
+import { personalDataSchema, type PersonalData } from '@veche/common';
+import { residentRecordSchema, type ResidentRecord } from '../domain/resident';
 import { fail } from '../errors';
-import {
-  personalDataSchema,
-  residentRecordSchema,
-  type PersonalData,
-  type ResidentRecord,
-} from '../domain/resident';
 import { keys, PERSONAL_DATA_COLLECTION } from './keys';
 import type { LedgerState } from './ledgerState';
 import { marshal, unmarshal } from './marshal';

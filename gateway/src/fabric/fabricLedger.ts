@@ -1,4 +1,5 @@
 import { GatewayError, StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import type { PersonalData } from '@veche/common';
 import type { FabricConfig } from '../config.js';
 import type { Metrics } from '../middleware/metrics.js';
 import type {
@@ -9,7 +10,6 @@ import type {
   LedgerBallot,
   LedgerTally,
   LedgerTransaction,
-  PersonalData,
   WriteOptions,
 } from '../services/ledger.js';
 import { LedgerError, parseChaincodeCode } from '../services/ledgerErrors.js';

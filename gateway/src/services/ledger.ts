@@ -1,15 +1,5 @@
-import type { TallySummary } from '@veche/common';
+import type { PersonalData, TallySummary } from '@veche/common';
 import type { AuditEvent, Poll, PollDraft, PollHistory, PollList } from '../validation/schemas.js';
-
-/** Personal details of a resident; they travel only as transient data to the departments. */
-export interface PersonalData {
-  readonly name: string;
-  readonly birthdate: string;
-  readonly district: string;
-  readonly phone: string;
-  /** Random per registration, so equal details do not hash alike in the private collection. */
-  readonly salt: string;
-}
 
 export interface LedgerBallot {
   readonly pollId: string;
@@ -98,6 +88,7 @@ export interface Ledger {
   listPolls(status: string, limit: number, cursor: string): Promise<PollList>;
   getPollHistory(pollId: string): Promise<PollHistory>;
 
+  /** The details travel only as transient data to the departments. */
   registerResident(
     residentId: string,
     personalData: PersonalData,

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { personalDataSchema, SALT_BYTES, type PersonalData } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, Registration, ResidentRecord } from '../validation/schemas.js';
 import type { Ledger } from './ledger.js';
 import type { ResidentSessions } from './ports.js';
 import { LedgerError } from './ledgerErrors.js';
-import { ApiProblem, invalidRequest } from './problems.js';
+import { ApiProblem, invalidRequest, type FieldError } from './problems.js';
 
 export interface ResidentService {
   register(caller: Caller): Promise<{ created: boolean; registration: Registration }>;
@@ -13,7 +14,38 @@ export interface ResidentService {
   ballots(caller: Caller): Promise<{ items: Receipt[] }>;
 }
 
-const birthdatePattern = /^\d{4}-\d{2}-\d{2}$/;
+/** The identity provider's claim behind each personal detail, to name it in an error. */
+const claimOf = new Map([
+  ['name', 'name'],
+  ['birthdate', 'birthdate'],
+  ['district', 'district'],
+  ['phone', 'phone_number'],
+]);
+
+/**
+ * Checks the details with the chaincode's own schema, so that what it would refuse fails here,
+ * before an endorsement. A bad claim is the caller's problem; anything else (the salt) is ours.
+ */
+function checkedPersonalData(details: Record<keyof PersonalData, string>): PersonalData {
+  const result = personalDataSchema.safeParse(details);
+  if (result.success) return result.data;
+  const claimErrors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    const where = issue.path.map(String).join('.');
+    const claim = claimOf.get(where);
+    if (claim === undefined) {
+      throw new Error(
+        `the gateway built personal data the chaincode would refuse: ${where} ${issue.message}`,
+      );
+    }
+    // The message names the rule, never the value: these are personal details.
+    claimErrors.push({ path: `/claims/${claim}`, message: issue.message });
+  }
+  throw invalidRequest(
+    claimErrors,
+    'The identity provider supplied details the ledger does not accept.',
+  );
+}
 
 /** Turns the chaincode's NOT_FOUND for an unknown resident into the API's 404. */
 async function orNotFound<T>(work: Promise<T>): Promise<T> {
@@ -47,20 +79,21 @@ export function createResidentService(ledger: Ledger, sessions: ResidentSessions
           `The identity provider supplied no ${missing.join(' or ')} for this person.`,
         );
       }
-      if (!birthdatePattern.test(claims.birthdate ?? '')) {
-        throw invalidRequest([{ path: '/claims/birthdate', message: 'must be YYYY-MM-DD' }]);
-      }
-      const district = claims.district ?? '';
-      const { value } = await ledger.registerResident(caller.residentId, {
+      const details = checkedPersonalData({
         name: claims.name ?? '',
         birthdate: claims.birthdate ?? '',
-        district,
+        district: claims.district ?? '',
         phone: claims.phone_number ?? '',
-        salt: randomBytes(16).toString('hex'),
+        salt: randomBytes(SALT_BYTES).toString('hex'),
       });
+      const { value } = await ledger.registerResident(caller.residentId, details);
       return {
         created: value.created,
-        registration: { residentId: caller.residentId, district, registeredAt: value.registeredAt },
+        registration: {
+          residentId: caller.residentId,
+          district: details.district,
+          registeredAt: value.registeredAt,
+        },
       };
     },
     async get(caller): Promise<ResidentRecord> {

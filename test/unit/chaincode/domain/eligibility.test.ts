@@ -1,5 +1,5 @@
+import type { PersonalData } from '@veche/common';
 import { assertEligible } from '../../../../chaincode/src/domain/eligibility';
-import type { PersonalData } from '../../../../chaincode/src/domain/resident';
 import { makePoll } from '../pollFixture';
 
 const details = (birthdate: string, district = 'Arbat'): PersonalData => ({
