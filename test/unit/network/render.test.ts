@@ -231,11 +231,53 @@ describe('network/render.mjs', () => {
           1000,
         );
         expect(env.CORE_PEER_GOSSIP_EXTERNALENDPOINT).toBe(env.CORE_PEER_ADDRESS);
+        // Cross-org discovery must not wait gossip's default 25 s for a second dial.
+        expect(env.CORE_PEER_GOSSIP_RECONNECTINTERVAL).toBe('2s');
         expect(env.CORE_LEDGER_SNAPSHOTS_ROOTDIR).toBe(
           join(env.CORE_PEER_FILESYSTEMPATH!, 'snapshots'),
         );
       }
       expect(envOf('peer-regulator.env').CORE_PEER_LOCALMSPID).toBe('RegulatorMSP');
+    });
+
+    it("hands the gateway its own and the regulator's peers and a client identity of every organisation", () => {
+      const env = envOf('../gateway.env');
+      expect(env.FABRIC_GATEWAY_MSP_ID).toBe('ITDeptMSP');
+      expect(env.FABRIC_REGULATOR_MSP_ID).toBe('RegulatorMSP');
+      expect(env.DEPARTMENT_MSP_IDS).toBe('ITDeptMSP,CivicChamberMSP');
+      expect(env.FABRIC_PEERS).toBe('ITDeptMSP=127.0.0.1:8050,RegulatorMSP=127.0.0.1:8070');
+      expect(env.FABRIC_PEER_HOST_ALIASES).toBe(
+        'ITDeptMSP=peer0.itdept.city.veche,RegulatorMSP=peer0.regulator.city.veche',
+      );
+      const certs = Object.fromEntries(
+        env.FABRIC_IDENTITY_CERTS!.split(',').map((pair) => pair.split('=')),
+      ) as Record<string, string>;
+      expect(Object.keys(certs)).toEqual(['ITDeptMSP', 'CivicChamberMSP', 'RegulatorMSP']);
+      // Client identities only: the gateway never acts as an organisation's admin.
+      expect(certs.CivicChamberMSP).toMatch(
+        /users\/User1@civicchamber\.city\.veche\/msp\/signcerts\//,
+      );
+      expect(env.FABRIC_IDENTITY_KEYS).not.toContain('Admin@');
+    });
+
+    it('describes every peer, orderer and identity for clients in network.json', () => {
+      const network = JSON.parse(read('network.json')) as {
+        channel: string;
+        orderers: { address: string }[];
+        orgs: { mspId: string; role: string; peer: { address: string; hostAlias: string } }[];
+      };
+      expect(network.channel).toBe('civic');
+      expect(network.orderers.map((o) => o.address)).toEqual([
+        '127.0.0.1:7050',
+        '127.0.0.1:7060',
+        '127.0.0.1:7070',
+        '127.0.0.1:7080',
+      ]);
+      expect(network.orgs.map((o) => [o.mspId, o.role, o.peer.address, o.peer.hostAlias])).toEqual([
+        ['ITDeptMSP', 'department', '127.0.0.1:8050', 'peer0.itdept.city.veche'],
+        ['CivicChamberMSP', 'department', '127.0.0.1:8060', 'peer0.civicchamber.city.veche'],
+        ['RegulatorMSP', 'regulator', '127.0.0.1:8070', 'peer0.regulator.city.veche'],
+      ]);
     });
 
     it('puts orderer admin endpoints behind mutual TLS', () => {
