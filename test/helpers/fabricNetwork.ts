@@ -48,7 +48,9 @@ export type OrdererDescription = NetworkDescription['orderers'][number];
 export function networkConfigPath(): string {
   const path = process.env.VECHE_TEST_NETWORK_CONFIG;
   if (path === undefined || path === '')
-    throw new Error('VECHE_TEST_NETWORK_CONFIG is not set: run through a jest project whose globalSetup is test/helpers/globalSetup.ts');
+    throw new Error(
+      'VECHE_TEST_NETWORK_CONFIG is not set: run through a jest project whose globalSetup is test/helpers/globalSetup.ts',
+    );
   return path;
 }
 

@@ -60,7 +60,9 @@ export async function recordedTransaction(
     const chaincodeAction = peer.ChaincodeAction.deserializeBinary(
       bytes(responsePayload.getExtension$()),
     );
-    const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(bytes(chaincodeAction.getResults()));
+    const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(
+      bytes(chaincodeAction.getResults()),
+    );
     for (const namespaceSet of rwset.getNsRwsetList()) {
       for (const hashed of namespaceSet.getCollectionHashedRwsetList()) {
         const hashedRwset = ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(

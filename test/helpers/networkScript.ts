@@ -12,7 +12,10 @@ export function networkDir(root: string = repoRoot()): string {
   const explicit = process.env.VECHE_NETWORK_DIR;
   if (explicit !== undefined && explicit !== '') return explicit;
   const runtime = process.env.VECHE_RUNTIME_DIR;
-  return join(runtime !== undefined && runtime !== '' ? runtime : join(root, '.runtime'), 'network');
+  return join(
+    runtime !== undefined && runtime !== '' ? runtime : join(root, '.runtime'),
+    'network',
+  );
 }
 
 export interface ScriptRun {
@@ -58,7 +61,9 @@ export async function networkScript(
 ): Promise<string> {
   const run = await runNetworkScript(command, options);
   if (run.code !== 0) {
-    throw new Error(`scripts/network.sh ${command} exited with ${run.code}:\n${run.output.slice(-4000)}`);
+    throw new Error(
+      `scripts/network.sh ${command} exited with ${run.code}:\n${run.output.slice(-4000)}`,
+    );
   }
   return run.output;
 }
