@@ -38,6 +38,8 @@ module.exports = {
       ...esm,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // These stop and kill network processes: jest.disruptive.config.cjs runs them alone.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/network/disruptive/'],
       globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
       globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
     },
