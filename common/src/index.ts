@@ -7,6 +7,7 @@ export {
   codedMessage,
   type ChaincodeErrorCode,
 } from './errorCodes';
+export { pollIdSchema, residentIdSchema } from './ids';
 export {
   checkPollDraft,
   eligibilitySchema,

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { pollIdSchema, residentIdSchema } from '@veche/common';
 
-/** A resident's pseudonym: lowercase hex of an HMAC-SHA-256, as API.md defines it. */
-export const residentIdSchema = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+// One definition for the chaincode and the gateway, which answers 404 for any other form.
+export { pollIdSchema, residentIdSchema };
 
 /** Officials are named by the same kind of pseudonym as residents. */
 export const officialIdSchema = residentIdSchema;
-
-export const pollIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits');
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,5 +1,6 @@
 import type { AuditEventList, AuditEventsQuery, PollHistory } from '../validation/schemas.js';
 import type { Ledger } from './ledger.js';
+import { requirePollIdForm } from './pollIds.js';
 import type { AuditIndex } from './ports.js';
 
 export interface AuditService {
@@ -14,6 +15,9 @@ export interface AuditService {
 export function createAuditService(ledger: Ledger, index: AuditIndex): AuditService {
   return {
     events: (query) => index.query(query),
-    history: (pollId) => ledger.getPollHistory(pollId),
+    history: async (pollId) => {
+      requirePollIdForm(pollId);
+      return ledger.getPollHistory(pollId);
+    },
   };
 }

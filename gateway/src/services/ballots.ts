@@ -4,6 +4,7 @@ import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
 import type { Ledger, LedgerBallot, LedgerTransaction, WriteOptions } from './ledger.js';
 import { LedgerError } from './ledgerErrors.js';
 import { pendingWrite, type PendingWrite } from './pendingWrites.js';
+import { requirePollIdForm } from './pollIds.js';
 import type { LiveCounts, Locks } from './ports.js';
 import { ApiProblem, invalidRequest, jsonPointer } from './problems.js';
 
@@ -69,6 +70,7 @@ export function createBallotService(
 
   return {
     async cast(caller, pollId, choices, options): Promise<Receipt> {
+      requirePollIdForm(pollId);
       return locks.withLock(`ballot:${pollId}:${caller.residentId}`, async () => {
         const poll = await ledger.getPoll(pollId);
         // The same rules the chaincode applies (@veche/common), answered here as a 400 with

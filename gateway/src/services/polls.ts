@@ -2,6 +2,7 @@ import type { Caller } from '../auth/caller.js';
 import type { Poll, PollDraft, PollList, Results } from '../validation/schemas.js';
 import type { Ledger, WriteOptions } from './ledger.js';
 import { pendingWrite, type PendingWrite } from './pendingWrites.js';
+import { requirePollIdForm } from './pollIds.js';
 import type { LiveCounts, PendingTallies } from './ports.js';
 import { ApiProblem } from './problems.js';
 
@@ -33,6 +34,7 @@ export function createPollService(
   pendingTallies: PendingTallies,
 ): PollService {
   async function ownPoll(caller: Caller, pollId: string): Promise<Poll> {
+    requirePollIdForm(pollId);
     const poll = await ledger.getPoll(pollId);
     if (poll.department !== caller.department) {
       throw new ApiProblem(
@@ -81,7 +83,8 @@ export function createPollService(
     list(status, limit, cursor): Promise<PollList> {
       return ledger.listPolls(status ?? '', limit, cursor ?? '');
     },
-    get(pollId): Promise<Poll> {
+    async get(pollId): Promise<Poll> {
+      requirePollIdForm(pollId);
       return ledger.getPoll(pollId);
     },
     async open(caller, pollId): Promise<Poll> {
@@ -121,6 +124,7 @@ export function createPollService(
       return finished;
     },
     async results(pollId): Promise<Results> {
+      requirePollIdForm(pollId);
       const poll = await ledger.getPoll(pollId);
       const zero = Object.fromEntries(poll.options.map((option) => [option.id, 0]));
       if (poll.status === 'closed') {
