@@ -38,6 +38,7 @@ usage: $(basename "$0") <command>
   up       render, generate crypto material and the channel block, start what is down, join
            the channel, deploy the chaincodes and initialise veche (not yet run: see the header)
   status   one line per process: up or down, PID, health
+  running  exit 0 when every process of the rendered network runs, 1 otherwise (no output)
   down     stop every network process by its recorded PID; ledgers stay
   clean    down, then delete ${NETWORK}
 TXT
@@ -438,6 +439,15 @@ status() {
   report_heights
 }
 
+# Whether every rendered process runs: `npm start` leaves a network it found running as it was.
+running() {
+  local name kind
+  [ -f "$CONFIG/processes.tsv" ] || return 1
+  while IFS=$'\t' read -r name kind _; do
+    running_pid "$name" "$kind" >/dev/null || return 1
+  done < <(process_rows)
+}
+
 # The height of the channel as each running peer reports it (peer channel getinfo).
 report_heights() {
   command -v peer >/dev/null 2>&1 || return 0
@@ -481,6 +491,7 @@ case "${1:-}" in
     if bash "$ROOT/scripts/install-fabric.sh" check; then require_fabric; fi
     status
     ;;
+  running) running ;;
   down) down ;;
   clean) clean ;;
   -h | --help | help) usage ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole system on this machine: Redis (when none answers at REDIS_URL), the
-# development IdP and the gateway, with their state and logs under .runtime/. `start` stays in
-# the foreground and stops everything it started, by PID, on Ctrl-C or SIGTERM.
+# Runs the whole system on this machine: the Fabric network (scripts/network.sh up), Redis (when
+# none answers at REDIS_URL), the development IdP and the gateway, with their state and logs
+# under .runtime/. `start` stays in the foreground and, on Ctrl-C or SIGTERM, stops by PID
+# everything it started; a network that was fully running before it is left running.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,9 @@ source "$ROOT/network/topology.sh"
 # shellcheck source=scripts/lib/processes.sh
 source "$ROOT/scripts/lib/processes.sh"
 readonly RUNTIME="${VECHE_RUNTIME_DIR:-$ROOT/.runtime}"
+# The same folder network.sh works in; exported so both agree whatever the caller set.
+export VECHE_NETWORK_DIR="${VECHE_NETWORK_DIR:-$RUNTIME/network}"
+readonly NETWORK="$VECHE_NETWORK_DIR"
 readonly LOGS="$RUNTIME/logs" PIDS="$RUNTIME/pids"
 readonly HOST="${HOST:-127.0.0.1}"
 export OIDC_ISSUER="${OIDC_ISSUER:-http://${HOST}:${IDP_PORT}}"
@@ -21,12 +25,18 @@ export PSEUDONYM_SECRET_FILE="${PSEUDONYM_SECRET_FILE:-$RUNTIME/gateway/pseudony
 export PORT IDP_PORT REDIS_URL
 started_at=$(date +%s)
 started=()
+# The step running in the background right now (build, Fabric install, network up), so a
+# signal can stop it instead of waiting for it to finish.
+step_pid=""
+network_started=false
+stopping=false
 
 usage() {
   cat <<TXT
 usage: $(basename "$0") <command>
-  start    start Redis (if none answers at REDIS_URL), the development IdP and the gateway; Ctrl-C stops them
-  status   one line per process: up or down, PID
+  start    start the Fabric network (scripts/network.sh up), Redis (if none answers at REDIS_URL),
+           the development IdP and the gateway; Ctrl-C or SIGTERM stops what it started
+  status   one line per process: up or down, PID; then the network's status
 TXT
 }
 
@@ -45,6 +55,24 @@ redis_answers() { [ "$(redis-cli -u "$REDIS_URL" ping 2>/dev/null)" = "PONG" ]; 
 
 http_ok() { curl -fs -o /dev/null --max-time 2 "$1"; }
 
+# Runs one long step in the background and waits for it: bash runs a trap only once the
+# foreground command ends, so a SIGTERM would otherwise wait for a whole build or network start.
+run_step() {
+  "$@" &
+  step_pid=$!
+  local status=0
+  wait "$step_pid" || status=$?
+  step_pid=""
+  return "$status"
+}
+
+stop_step() {
+  [ -n "$step_pid" ] || return 0
+  kill -TERM "$step_pid" 2>/dev/null || true
+  wait "$step_pid" 2>/dev/null || true
+  step_pid=""
+}
+
 stop_started() {
   local i name pid
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
@@ -54,6 +82,20 @@ stop_started() {
     rm -f "$PIDS/$name.pid"
   done
   started=()
+}
+
+# Once, whatever called it (a signal, an error, the end of the run): a second Ctrl-C while
+# stopping must not cut the stop short.
+shutdown() {
+  "$stopping" && return 0
+  stopping=true
+  trap '' INT TERM
+  stop_step
+  stop_started
+  if "$network_started"; then
+    say "stopping the Fabric network this run started (ledgers stay)"
+    bash "$ROOT/scripts/network.sh" down || true
+  fi
 }
 
 ensure_pseudonym_secret() {
@@ -67,51 +109,86 @@ ensure_built() {
   if [ ! -f "$ROOT/gateway/dist/main.js" ] || [ ! -f "$ROOT/idp/dist/main.js" ] ||
     [ -n "$(find "$ROOT/common/src" "$ROOT/gateway/src" "$ROOT/idp/src" "$ROOT/chaincode/src" -newer "$ROOT/gateway/dist/main.js" -name '*.ts' -print -quit)" ]; then
     say "building (npm run build)"
-    (cd "$ROOT" && npm run build --silent)
+    run_step npm --prefix "$ROOT" run build --silent
   fi
 }
 
-report_ledger() {
-  if bash "$ROOT/scripts/install-fabric.sh" check; then
-    say "Fabric binaries present in $(bash "$ROOT/scripts/install-fabric.sh" path)"
+# Builds Fabric from the release tarball when its binaries are missing; returns at once when built.
+ensure_fabric() {
+  run_step bash "$ROOT/scripts/install-fabric.sh" install
+  say "Fabric binaries in $(bash "$ROOT/scripts/install-fabric.sh" path)"
+}
+
+# network.sh up is idempotent: it starts what is down and redeploys a changed chaincode. A
+# network that was fully running before is left running at the end; otherwise this run owns it.
+start_network() {
+  if bash "$ROOT/scripts/network.sh" running; then
+    say "the Fabric network in $NETWORK is running: checking it (network.sh up), and leaving it running at the end"
   else
-    say "NOTICE: no Fabric binaries (npm run install:fabric; the Go module proxy here refuses the Fabric module), so the ledger is down and ledger endpoints answer 503"
+    say "starting the Fabric network in $NETWORK (network.sh up)"
+    network_started=true
   fi
+  # Its own session: Ctrl-C reaches this script, which stops the network in order, not every
+  # node at once.
+  run_step setsid bash "$ROOT/scripts/network.sh" up
+}
+
+# The gateway's ledger settings as network.sh up rendered them; a variable the operator set
+# explicitly keeps the operator's value.
+load_gateway_env() {
+  local file="$NETWORK/config/gateway.env" name
+  [ -f "$file" ] || die "$file is missing: network.sh up did not render it"
+  local -A given=()
+  while read -r name; do
+    if [ -n "${!name+x}" ]; then given[$name]=${!name}; fi
+  done < <(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$file")
+  set -a
+  # shellcheck source=/dev/null
+  source "$file"
+  set +a
+  for name in "${!given[@]}"; do export "$name=${given[$name]}"; done
+  if [ ${#given[@]} -gt 0 ]; then say "ledger settings from $file, except ${!given[*]} (set explicitly)"; fi
 }
 
 start() {
   mkdir -p "$LOGS" "$PIDS" "$RUNTIME/redis"
-  trap 'stop_started; exit 130' INT
-  trap 'stop_started; exit 143' TERM
-  trap 'stop_started' EXIT
+  trap 'shutdown; exit 130' INT
+  trap 'shutdown; exit 143' TERM
+  trap 'shutdown' EXIT
   ensure_built
   ensure_pseudonym_secret
-  report_ledger
+  ensure_fabric
+  start_network
+  load_gateway_env
 
+  # Each service in its own session, like the network's nodes: Ctrl-C reaches this script
+  # alone, which stops the gateway first (it finishes in-flight requests), then the IdP, Redis.
   if redis_answers; then
     say "using the Redis that answers at $REDIS_URL"
   else
     local redis_port
     redis_port=$(port_of_url "$REDIS_URL")
     port_free 127.0.0.1 "$redis_port" || die "port $redis_port (REDIS_URL) is in use by something that is not Redis"
-    launch redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$RUNTIME/redis" --appendonly yes
+    launch redis setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$RUNTIME/redis" --appendonly yes
     await_ready redis 20 redis_answers
   fi
 
   port_free "$HOST" "$IDP_PORT" || die "port $IDP_PORT (IDP_PORT) is already in use"
-  launch idp node "$ROOT/idp/dist/main.js"
+  launch idp setsid node "$ROOT/idp/dist/main.js"
   await_ready idp 30 http_ok "$OIDC_ISSUER/.well-known/openid-configuration"
 
   port_free "$HOST" "$PORT" || die "port $PORT (PORT) is already in use"
-  launch gateway node "$ROOT/gateway/dist/main.js"
-  await_ready gateway 30 http_ok "http://${HOST}:${PORT}/healthz"
+  launch gateway setsid node "$ROOT/gateway/dist/main.js"
+  # Ready means Redis and the ledger answer too (GET /readyz), not only that the process runs.
+  await_ready gateway 60 http_ok "http://${HOST}:${PORT}/readyz"
 
   cat <<TXT
 
   gateway   http://${HOST}:${PORT}        (API: /api/v1, OpenAPI: /openapi.json, metrics: /metrics)
   dev IdP   ${OIDC_ISSUER}   (development only; tokens: POST ${OIDC_ISSUER}/dev/token)
   Redis     ${REDIS_URL}
-  logs      ${LOGS}
+  Fabric    ${NETWORK}   (channel ${VECHE_CHANNEL}; npm run network:status)
+  logs      ${LOGS} and ${NETWORK}/logs
 
 TXT
   say "ready: Veche is running; Ctrl-C stops it"
@@ -125,17 +202,19 @@ status() {
   local name pid
   for name in redis idp gateway; do
     pid=$(cat "$PIDS/$name.pid" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      printf '%-8s up    PID %s\n' "$name" "$pid"
+    if [ -n "$pid" ] && alive "$pid"; then
+      printf '%-26s up    PID %s\n' "$name" "$pid"
     else
-      printf '%-8s down\n' "$name"
+      printf '%-26s down\n' "$name"
     fi
   done
+  bash "$ROOT/scripts/network.sh" status
 }
 
 case "${1:-}" in
   start) start ;;
   status) status ;;
+  -h | --help | help) usage ;;
   *)
     usage >&2
     exit 1
