@@ -1,7 +1,13 @@
 // Extensionless imports: jest loads globalSetup through Node's require, which does not map
 // './x.js' to './x.ts' as the ESM test projects do; extensionless works for both.
 import { join } from 'node:path';
-import { fabricBinariesBuilt, networkDir, networkScript, networkState } from './networkScript';
+import {
+  fabricBinariesBuilt,
+  networkDir,
+  networkRunning,
+  networkScript,
+  networkStopped,
+} from './networkScript';
 import { startRedisServer } from './redisServer';
 import { stoppers } from './stoppers';
 
@@ -41,15 +47,15 @@ async function startFabricNetwork(): Promise<void> {
     );
   }
   process.env.VECHE_TEST_NETWORK_CONFIG = join(networkDir(), 'config', 'network.json');
-  const state = networkState(await networkScript('status'));
-  if (state === 'running') return;
+  if (await networkRunning()) return;
+  const stopped = networkStopped(await networkScript('status'));
   process.stderr.write(
-    state === 'stopped'
+    stopped
       ? '\nStarting the Fabric network for this test run (scripts/network.sh up)\n'
       : '\nThe Fabric network is partly down: restarting what stopped (scripts/network.sh up); it stays up afterwards\n',
   );
   await networkScript('up', { echo: true });
-  if (state === 'stopped') {
+  if (stopped) {
     stoppers().push(async () => {
       await networkScript('down', { echo: true });
     });

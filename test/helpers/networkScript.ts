@@ -18,6 +18,8 @@ export function networkDir(root: string = repoRoot()): string {
   );
 }
 
+export type NetworkCommand = 'up' | 'down' | 'status' | 'running';
+
 export interface ScriptRun {
   readonly code: number;
   /** stdout and stderr, interleaved; empty when the output went to this process's stderr. */
@@ -30,7 +32,7 @@ export interface ScriptRun {
  * message (the tests).
  */
 export async function runNetworkScript(
-  command: 'up' | 'down' | 'status',
+  command: NetworkCommand,
   options: { readonly echo?: boolean; readonly root?: string } = {},
 ): Promise<ScriptRun> {
   const root = options.root ?? repoRoot();
@@ -56,7 +58,7 @@ export async function runNetworkScript(
 
 /** Like runNetworkScript, but a non-zero exit is an error that carries the script's output. */
 export async function networkScript(
-  command: 'up' | 'down' | 'status',
+  command: NetworkCommand,
   options: { readonly echo?: boolean; readonly root?: string } = {},
 ): Promise<string> {
   const run = await runNetworkScript(command, options);
@@ -85,22 +87,56 @@ export async function fabricBinariesBuilt(root: string = repoRoot()): Promise<bo
   });
 }
 
+/** `network.sh running`: whether every process of the rendered network runs. */
+export async function networkRunning(root: string = repoRoot()): Promise<boolean> {
+  return (await runNetworkScript('running', { root })).code === 0;
+}
+
+export interface ProcessRow {
+  readonly name: string;
+  readonly up: boolean;
+  /** healthy, unhealthy, listening or not listening, for a process that is up. */
+  readonly health?: string;
+}
+
+/**
+ * The process rows of `network.sh status`: "<name> up PID <pid> <address> (<health>)" or
+ * "<name> down <address>"; the channel height rows that follow are not process rows.
+ */
+export function processRows(statusOutput: string): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const line of statusOutput.split('\n')) {
+    const match = /^(\S+)\s+(up|down)\s+(.*)$/.exec(line.trim());
+    if (match?.[1] === undefined) continue;
+    const health = /\(([^)]*)\)$/.exec(match[3] ?? '')?.[1];
+    rows.push(
+      match[2] === 'up' && health !== undefined
+        ? { name: match[1], up: true, health }
+        : { name: match[1], up: match[2] === 'up' },
+    );
+  }
+  return rows;
+}
+
+/** Whether `network.sh status` shows a network none of whose processes runs. */
+export function networkStopped(statusOutput: string): boolean {
+  if (statusOutput.includes('not rendered yet')) return true;
+  const rows = processRows(statusOutput);
+  // No rows at all means output this parser does not know: not "stopped", so nothing is
+  // stopped after the run on a guess.
+  return rows.length > 0 && rows.every((row) => !row.up);
+}
+
 export type NetworkState = 'running' | 'stopped' | 'partial';
 
 /**
- * Reads `network.sh status`: one row per process, "<name> up PID <pid> <address> (<health>)" or
- * "<name> down <address>". Running means every row is up and healthy (orderers, peers) or
- * listening (chaincode servers); stopped means no row is up, or nothing is rendered yet.
+ * `network.sh status` in one word: running when every process is up and healthy (orderers,
+ * peers) or listening (chaincode servers), stopped when none is up, partial otherwise.
  */
 export function networkState(statusOutput: string): NetworkState {
-  const rows = statusOutput
-    .split('\n')
-    .map((line) => /^(\S+)\s+(up|down)\s+(.*)$/.exec(line.trim()))
-    .filter((match): match is RegExpExecArray => match !== null);
-  if (rows.length === 0) return 'stopped';
-  const healthy = rows.filter(
-    (row) => row[2] === 'up' && /\((healthy|listening)\)$/.test(row[3] ?? ''),
-  );
-  if (healthy.length === rows.length) return 'running';
-  return rows.some((row) => row[2] === 'up') ? 'partial' : 'stopped';
+  if (networkStopped(statusOutput)) return 'stopped';
+  const rows = processRows(statusOutput);
+  const fine = (row: ProcessRow): boolean =>
+    row.up && (row.health === 'healthy' || row.health === 'listening');
+  return rows.length > 0 && rows.every(fine) ? 'running' : 'partial';
 }

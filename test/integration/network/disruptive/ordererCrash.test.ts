@@ -8,7 +8,7 @@ import {
   type OrdererDescription,
 } from '../../../helpers/fabricNetwork.js';
 import { chainHeight, validationCodes } from '../../../helpers/ledgerQueries.js';
-import { networkScript, networkState } from '../../../helpers/networkScript.js';
+import { networkRunning, networkScript, processRows } from '../../../helpers/networkScript.js';
 import {
   ordererAdminTls,
   ordererChannelHeight,
@@ -49,7 +49,7 @@ describe('one SmartBFT orderer killed with SIGKILL', () => {
 
   afterAll(async () => {
     fabric.close();
-    if (networkState(await networkScript('status')) !== 'running') await networkScript('up');
+    if (!(await networkRunning())) await networkScript('up');
   });
 
   it('leaves the network committing while it is dead', async () => {
@@ -64,6 +64,8 @@ describe('one SmartBFT orderer killed with SIGKILL', () => {
       10_000,
     );
     expect(await ordererHealthy(victim)).toBe(false);
+    const rows = processRows(await networkScript('status'));
+    expect(rows.filter((row) => !row.up).map((row) => row.name)).toEqual([victim.name]);
 
     expect(await put('while-dead')).toBe(validationCodes.VALID);
   }, 120_000);

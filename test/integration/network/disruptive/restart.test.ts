@@ -1,6 +1,6 @@
 import { openFabricNetwork, type FabricNetwork } from '../../../helpers/fabricNetwork.js';
 import { chainHeight, validationCodes } from '../../../helpers/ledgerQueries.js';
-import { networkScript, networkState } from '../../../helpers/networkScript.js';
+import { networkRunning, networkScript, networkStopped } from '../../../helpers/networkScript.js';
 
 // `network.sh down` stops processes and keeps ledgers: after `up` every peer must come back
 // with the blocks and the public and private values it had. Runs alone (jest.disruptive.config.cjs).
@@ -41,14 +41,14 @@ describe('network.sh down, then up', () => {
   afterAll(async () => {
     fabric?.close();
     // Whatever failed above, the next test file finds the network running.
-    if (networkState(await networkScript('status')) !== 'running') await networkScript('up');
+    if (!(await networkRunning())) await networkScript('up');
   });
 
   it('keeps every peer’s height and the values written before', async () => {
     await networkScript('down');
-    expect(networkState(await networkScript('status'))).toBe('stopped');
+    expect(networkStopped(await networkScript('status'))).toBe(true);
     await networkScript('up');
-    expect(networkState(await networkScript('status'))).toBe('running');
+    expect(await networkRunning()).toBe(true);
 
     const after = open();
     for (const org of after.description.orgs) {
