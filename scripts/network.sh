@@ -3,14 +3,6 @@
 # orderers, one peer per organisation, one chaincode server per organisation and chaincode. All
 # state (crypto material, ledgers, logs, PID files) lives under .runtime/network/.
 #
-# NOT YET RUN AGAINST FABRIC: everything past `render` was written from
-# ../shared/research/fabric-native.md and has never run against real Fabric binaries, because the
-# Go module proxy reachable from this machine refuses the Fabric module. Its process handling
-# (start, wait on /healthz, join order, stop by PID on failure or `down`, no restart of what runs)
-# and the real chaincode servers' mTLS start were tried once with throw-away stand-ins for
-# cryptogen, configtxgen, orderer, osnadmin and peer; every Fabric command line and flag is
-# unverified. Expect to fix details the first time it runs.
-#
 # Exit codes: 0 done; 1 failure; 3 Fabric binaries missing.
 set -euo pipefail
 # A failing command inside $(...) must stop the run too (a failed install, a failed query).
@@ -36,8 +28,9 @@ usage() {
 usage: $(basename "$0") <command>
   render   write every configuration file into ${CONFIG}
   up       render, generate crypto material and the channel block, start what is down, join
-           the channel, deploy the chaincodes and initialise veche (not yet run: see the header)
-  status   one line per process: up or down, PID, health
+           the channel, deploy the chaincodes when their definition changed, initialise veche,
+           and wait until discovery sees every department
+  status   one line per process: up or down, PID, health; each peer's channel height
   running  exit 0 when every process of the rendered network runs, 1 otherwise (no output)
   down     stop every network process by its recorded PID; ledgers stay
   clean    down, then delete ${NETWORK}
@@ -53,7 +46,7 @@ die() {
 
 require_fabric() {
   if ! bash "$ROOT/scripts/install-fabric.sh" check; then
-    echo "Fabric binaries are not built: npm run install:fabric (the Go module proxy here refuses the Fabric module)" >&2
+    echo "Fabric binaries are not built: run npm run install:fabric (it builds them from the release tarball)" >&2
     exit 3
   fi
   FABRIC_HOME=$(bash "$ROOT/scripts/install-fabric.sh" path)
