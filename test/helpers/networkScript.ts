@@ -33,12 +33,18 @@ export interface ScriptRun {
  */
 export async function runNetworkScript(
   command: NetworkCommand,
-  options: { readonly echo?: boolean; readonly root?: string } = {},
+  options: {
+    readonly echo?: boolean;
+    readonly root?: string;
+    /** Added to this process's environment (a topology variable, another network folder). */
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<ScriptRun> {
   const root = options.root ?? repoRoot();
   const echo = options.echo ?? false;
   const child = spawn('bash', [join(root, 'scripts/network.sh'), command], {
     cwd: root,
+    env: { ...process.env, ...options.env },
     stdio: echo ? ['ignore', 2, 2] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
