@@ -20,6 +20,8 @@ const draft = {
   opensAt: '2030-01-01T00:00:00Z',
   closesAt: '2030-02-01T00:00:00Z',
 };
+// A poll ID of the form the ledger gives, naming no poll: these tests never reach a ledger.
+const pollId = '0123456789abcdef0123456789abcdef';
 const personal = {
   name: 'Alice Example',
   birthdate: '1990-04-12',
@@ -139,7 +141,7 @@ describe('routes and the OpenAPI document', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const role = operation['x-roles']?.[0] as keyof typeof tokens | undefined;
-        const url = path.replace('{pollId}', 'poll-1').replace('{txId}', 'tx-1');
+        const url = path.replace('{pollId}', pollId).replace('{txId}', 'ab'.repeat(32));
         let call = request(gateway.app)[method as 'get' | 'post' | 'delete'](url);
         if (role !== undefined) call = call.set(bearer(tokens[role]));
         if (path.endsWith('/ballots')) call = call.send({ choices: ['north'] });
@@ -205,7 +207,7 @@ describe('authentication', () => {
       .send({ bad: true })
       .expect(403);
     await request(gateway.app)
-      .post('/api/v1/polls/p1/ballots')
+      .post(`/api/v1/polls/${pollId}/ballots`)
       .set(bearer(tokens.regulator))
       .send({ choices: [] })
       .expect(403);
@@ -249,7 +251,7 @@ describe('input validation', () => {
 
   it('answers invalid-request for bad ballots', async () => {
     const response = await request(gateway.app)
-      .post('/api/v1/polls/p1/ballots')
+      .post(`/api/v1/polls/${pollId}/ballots`)
       .set(bearer(tokens.resident))
       .send({ choices: ['a', 'a'], other: 1 })
       .expect(400);
@@ -288,7 +290,7 @@ describe('input validation', () => {
       `{"constructor": {"prototype": {"admin": true}}, "choices": ["north"]}`,
     ]) {
       const response = await request(gateway.app)
-        .post('/api/v1/polls/p1/ballots')
+        .post(`/api/v1/polls/${pollId}/ballots`)
         .set(bearer(tokens.resident))
         .set('content-type', 'application/json')
         .send(body)
@@ -326,7 +328,7 @@ describe('input validation', () => {
 
   it('validates the Idempotency-Key header', async () => {
     await request(gateway.app)
-      .post('/api/v1/polls/p1/ballots')
+      .post(`/api/v1/polls/${pollId}/ballots`)
       .set(bearer(tokens.resident))
       .set('idempotency-key', 'k'.repeat(129))
       .send({ choices: ['north'] })
@@ -338,18 +340,18 @@ describe('with the ledger unreachable', () => {
   it('answers every ledger endpoint 503 unavailable as problem+json', async () => {
     const calls = [
       request(gateway.app).get('/api/v1/polls'),
-      request(gateway.app).get('/api/v1/polls/p1'),
-      request(gateway.app).get('/api/v1/polls/p1/results'),
+      request(gateway.app).get(`/api/v1/polls/${pollId}`),
+      request(gateway.app).get(`/api/v1/polls/${pollId}/results`),
       request(gateway.app).get('/api/v1/receipts/tx1'),
       request(gateway.app).post('/api/v1/polls').set(bearer(tokens.official)).send(draft),
-      request(gateway.app).post('/api/v1/polls/p1/open').set(bearer(tokens.official)),
-      request(gateway.app).post('/api/v1/polls/p1/close').set(bearer(tokens.official)),
+      request(gateway.app).post(`/api/v1/polls/${pollId}/open`).set(bearer(tokens.official)),
+      request(gateway.app).post(`/api/v1/polls/${pollId}/close`).set(bearer(tokens.official)),
       request(gateway.app)
-        .post('/api/v1/polls/p1/ballots')
+        .post(`/api/v1/polls/${pollId}/ballots`)
         .set(bearer(tokens.resident))
         .send({ choices: ['north'] }),
       request(gateway.app)
-        .post('/api/v1/polls/p1/ballots')
+        .post(`/api/v1/polls/${pollId}/ballots`)
         .set(bearer(tokens.resident))
         .set('idempotency-key', 'key-1')
         .send({ choices: ['north'] }),
@@ -359,7 +361,9 @@ describe('with the ledger unreachable', () => {
       request(gateway.app)
         .delete('/api/v1/residents/me/personal-data')
         .set(bearer(tokens.resident)),
-      request(gateway.app).get('/api/v1/audit/polls/p1/history').set(bearer(tokens.regulator)),
+      request(gateway.app)
+        .get(`/api/v1/audit/polls/${pollId}/history`)
+        .set(bearer(tokens.regulator)),
     ];
     for (const call of calls) {
       const response = await call;
@@ -380,7 +384,7 @@ describe('with the ledger unreachable', () => {
   it('frees the Idempotency-Key when nothing was recorded, so a retry runs again', async () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const response = await request(gateway.app)
-        .post('/api/v1/polls/p1/ballots')
+        .post(`/api/v1/polls/${pollId}/ballots`)
         .set(bearer(tokens.resident))
         .set('idempotency-key', 'retry-me')
         .send({ choices: ['north'] });
@@ -490,7 +494,7 @@ describe('when Redis goes away', () => {
         expect.arrayContaining(['redis', 'ledger']),
       );
       const write = await request(gateway.app)
-        .post('/api/v1/polls/p1/ballots')
+        .post(`/api/v1/polls/${pollId}/ballots`)
         .set(bearer(tokens.resident))
         .set('idempotency-key', 'while-down')
         .send({ choices: ['north'] });
