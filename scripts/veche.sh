@@ -37,6 +37,8 @@ usage: $(basename "$0") <command>
   start    start the Fabric network (scripts/network.sh up), Redis (if none answers at REDIS_URL),
            the development IdP and the gateway; Ctrl-C or SIGTERM stops what it started
   status   one line per process: up or down, PID; then the network's status
+  ledger-env  print the ledger settings the gateway would get: gateway.env of the network,
+           except variables set explicitly in the environment
 TXT
 }
 
@@ -150,6 +152,12 @@ load_gateway_env() {
   if [ ${#given[@]} -gt 0 ]; then say "ledger settings from $file, except ${!given[*]} (set explicitly)"; fi
 }
 
+print_ledger_env() {
+  load_gateway_env >/dev/null
+  local name
+  while read -r name; do printf '%s=%s\n' "$name" "${!name}"; done < <(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$NETWORK/config/gateway.env")
+}
+
 start() {
   mkdir -p "$LOGS" "$PIDS" "$RUNTIME/redis"
   trap 'shutdown; exit 130' INT
@@ -214,6 +222,7 @@ status() {
 case "${1:-}" in
   start) start ;;
   status) status ;;
+  ledger-env) print_ledger_env ;;
   -h | --help | help) usage ;;
   *)
     usage >&2
