@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Resident memory and CPU share of every process the project runs (the network's and npm start's,
+# found by their PID files), sampled from /proc over a window: what the system costs at rest.
+#
+# usage: bash scripts/measure-idle.sh [seconds=30]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+readonly ROOT
+readonly RUNTIME="${VECHE_RUNTIME_DIR:-$ROOT/.runtime}"
+readonly NETWORK="${VECHE_NETWORK_DIR:-$RUNTIME/network}"
+readonly WINDOW="${1:-30}"
+[[ $WINDOW =~ ^[1-9][0-9]*$ ]] || {
+  echo "usage: $(basename "$0") [seconds]" >&2
+  exit 1
+}
+
+# utime + stime of a process, in clock ticks; nothing when it is gone.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || true; }
+
+declare -A names=() before=()
+for file in "$NETWORK"/pids/*.pid "$RUNTIME"/pids/*.pid; do
+  [ -f "$file" ] || continue
+  pid=$(cat "$file")
+  ticks=$(cpu_ticks "$pid")
+  [ -n "$ticks" ] || continue
+  names[$pid]=$(basename "$file" .pid)
+  before[$pid]=$ticks
+done
+[ ${#names[@]} -gt 0 ] || {
+  echo "measure-idle: no running process found under $NETWORK or $RUNTIME" >&2
+  exit 1
+}
+
+echo "[measure-idle] sampling ${#names[@]} processes for ${WINDOW} s" >&2
+sleep "$WINDOW"
+hz=$(getconf CLK_TCK)
+{
+  for pid in "${!names[@]}"; do
+    after=$(cpu_ticks "$pid")
+    [ -n "$after" ] || continue
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    printf '%s\t%s\t%s\n' "${names[$pid]}" "$rss" "$((after - before[$pid]))"
+  done
+} | sort | awk -F'\t' -v hz="$hz" -v window="$WINDOW" '
+  { cpu = 100 * $3 / hz / window; rss += $2; total += cpu
+    printf "%-26s RSS %5.0f MB  CPU %5.2f%% of one core\n", $1, $2 / 1024, cpu }
+  END { printf "%-26s RSS %5.0f MB  CPU %5.2f%% of one core\n", "all " NR " processes", rss / 1024, total }'
