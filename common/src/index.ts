@@ -1,5 +1,6 @@
 // Named exports only, no `export *`: the gateway is ESM and imports this CommonJS package by
 // name, which works only for exports Node's cjs-module-lexer can see in the emitted code.
+export { canonicalJson } from './canonicalJson';
 export { ballotChoicesFor, ballotChoicesSchema, type ChoiceRules } from './ballotChoices';
 export {
   CHAINCODE_ERROR_CODES,

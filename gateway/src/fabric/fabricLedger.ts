@@ -1,3 +1,4 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
 import type { PersonalData } from '@veche/common';
 import type { FabricConfig } from '../config.js';
@@ -12,36 +13,71 @@ import type {
   LedgerTransaction,
   WriteOptions,
 } from '../services/ledger.js';
-import { LedgerError, parseChaincodeCode } from '../services/ledgerErrors.js';
+import {
+  LedgerError,
+  parseChaincodeCode,
+  type LedgerErrorCause,
+} from '../services/ledgerErrors.js';
 import type { Poll, PollHistory, PollList } from '../validation/schemas.js';
 import { decodeBlock } from './blocks.js';
 import { connectFabric, type FabricConnections } from './connection.js';
 import { decodeBlockNumber, decodeProcessedTransaction } from './transactions.js';
 
-const grpcDeadlineExceeded = 4;
 const statusNames = new Map<number, string>(
   Object.entries(StatusCode)
     .filter(([, code]) => typeof code === 'number')
     .map(([name, code]) => [code as number, name]),
 );
 
-/** Turns a Fabric client error into a LedgerError; a coded chaincode error wins over transport. */
-function translate(error: unknown, txId: string | undefined, phase: string): LedgerError {
+/** The steps of a ledger call; only `evaluate` and `endorse` happen before anything is ordered. */
+export type LedgerPhase = 'evaluate' | 'endorse' | 'submit' | 'commit';
+
+const grpcCodeNames = new Map<number, string>(
+  Object.entries(grpcStatus)
+    .filter(([, code]) => typeof code === 'number')
+    .map(([name, code]) => [code as number, name]),
+);
+
+/** What the Fabric client said, for the log: gRPC code and the nodes' messages, no arguments. */
+function causeOf(error: unknown): LedgerErrorCause {
+  if (error instanceof GatewayError) {
+    return {
+      name: error.name,
+      message: error.message,
+      grpcCode: grpcCodeNames.get(error.code) ?? String(error.code),
+      details: error.details.map(
+        (detail) => `${detail.mspId} ${detail.address}: ${detail.message}`,
+      ),
+    };
+  }
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: typeof error, message: 'not an Error' };
+}
+
+/**
+ * Turns a Fabric client error into a LedgerError. Before the transaction is submitted, a coded
+ * chaincode error wins over transport and anything else recorded nothing. Once it was handed to
+ * submit, whatever the gRPC code, the orderers may have it: its outcome is unknown, not absent.
+ */
+export function translateFabricError(
+  error: unknown,
+  phase: LedgerPhase,
+  txId?: string,
+): LedgerError {
   if (error instanceof LedgerError) return error;
+  const cause = causeOf(error);
+  if ((phase === 'submit' || phase === 'commit') && txId !== undefined) {
+    return new LedgerError({ kind: 'commit-pending', txId }, cause);
+  }
   const texts: string[] = [];
   if (error instanceof Error) texts.push(error.message);
   if (error instanceof GatewayError) texts.push(...error.details.map((detail) => detail.message));
   for (const text of texts) {
     const code = parseChaincodeCode(text);
-    if (code !== undefined) return new LedgerError({ kind: 'chaincode', code });
+    if (code !== undefined) return new LedgerError({ kind: 'chaincode', code }, cause);
   }
-  if (phase === 'commit' && txId !== undefined) {
-    // The transaction reached the orderers; only its outcome is unknown.
-    if (!(error instanceof GatewayError) || error.code === grpcDeadlineExceeded) {
-      return new LedgerError({ kind: 'commit-pending', txId });
-    }
-  }
-  return new LedgerError({ kind: 'unavailable' });
+  return new LedgerError({ kind: 'unavailable' }, cause);
 }
 
 function json(bytes: Uint8Array): unknown {
@@ -77,7 +113,7 @@ class FabricLedger implements Ledger {
     return this.writer(this.config.gatewayMspId);
   }
 
-  private async timed<T>(phase: string, work: () => Promise<T>, txId?: string): Promise<T> {
+  private async timed<T>(phase: LedgerPhase, work: () => Promise<T>, txId?: string): Promise<T> {
     const stop = this.metrics.fabricDuration.startTimer({ phase });
     try {
       const value = await work();
@@ -85,7 +121,7 @@ class FabricLedger implements Ledger {
       return value;
     } catch (error: unknown) {
       stop({ outcome: 'error' });
-      throw translate(error, txId, phase);
+      throw translateFabricError(error, phase, txId);
     }
   }
 
@@ -124,9 +160,10 @@ class FabricLedger implements Ledger {
           }),
     });
     const txId = proposal.getTransactionId();
-    if (options.onTxId !== undefined) await options.onTxId(txId);
     const transaction = await this.timed('endorse', () => proposal.endorse());
-    const submitted = await this.timed('submit', () => transaction.submit());
+    // Noted only now: a failed endorsement recorded nothing and leaves no txId to chase.
+    if (options.onTxId !== undefined) await options.onTxId(txId);
+    const submitted = await this.timed('submit', () => transaction.submit(), txId);
     const status = await this.timed('commit', () => submitted.getStatus(), txId);
     if (!status.successful) {
       throw new LedgerError({

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@veche/common';
 import type { Redis } from 'ioredis';
 import type { WriteOptions } from '../services/ledger.js';
 import { isCommitPending } from '../services/ledgerErrors.js';
@@ -55,6 +56,11 @@ export interface IdempotentRequest<R extends StoredResponse> {
   readonly body: unknown;
   run(options: WriteOptions): Promise<R>;
   recover: Recovery;
+  /**
+   * The answer an error of `run` stands for when it is final, stored for replays as API.md
+   * asks (a replay returns the original status and body); undefined when a retry must run again.
+   */
+  finalAnswer?(error: unknown): StoredResponse | undefined;
 }
 
 export type IdempotentResult<R extends StoredResponse> =
@@ -65,16 +71,13 @@ export interface Idempotency {
   execute<R extends StoredResponse>(request: IdempotentRequest<R>): Promise<IdempotentResult<R>>;
 }
 
-/** Canonical JSON: object keys sorted, arrays in order, so `{a,b}` and `{b,a}` hash alike. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value === undefined ? null : value);
+/**
+ * The scope of a key: the caller, the operation and its decoded path parameters. Not the raw
+ * path, which Express matches case-insensitively, with or without a trailing slash and with
+ * percent-escapes, so one route has many spellings and a key must mean the same on all of them.
+ */
+export function idempotencyScope(callerId: string, operationId: string, params: unknown): string {
+  return `${callerId}|${operationId}|${canonicalJson(params)}`;
 }
 
 function sha256(text: string): string {
@@ -117,9 +120,16 @@ export function createIdempotency(
     try {
       response = await request.run({ onTxId: (txId) => record.setTxId(txId) });
     } catch (error: unknown) {
-      // A pending commit keeps its txId for the next replay to look up; anything else recorded
-      // nothing, so the key is freed for a retry.
-      await (isCommitPending(error) ? record.release() : record.abandon()).catch(ignore);
+      // A pending commit keeps its txId for the next replay to look up. A final refusal is
+      // stored, so a replay gets the same answer. Anything else recorded nothing, so the key is
+      // freed for a retry.
+      if (isCommitPending(error)) {
+        await record.release().catch(ignore);
+        throw error;
+      }
+      const answer = request.finalAnswer?.(error);
+      if (answer === undefined) await record.abandon().catch(ignore);
+      else await record.complete(answer).catch((stored: unknown) => options.onStoreError?.(stored));
       throw error;
     }
     await record.complete(response).catch((error: unknown) => options.onStoreError?.(error));
@@ -158,7 +168,7 @@ export function createIdempotency(
     async execute<R extends StoredResponse>(
       request: IdempotentRequest<R>,
     ): Promise<IdempotentResult<R>> {
-      const bodyHash = sha256(canonicalJson(request.body));
+      const bodyHash = sha256(canonicalJson(request.body ?? null));
       const deadline = Date.now() + options.waitMs;
       for (;;) {
         const found = await records.claim(request.scope, request.key, bodyHash);

@@ -9,7 +9,13 @@ import type { z } from 'zod';
 import { assertAccess } from '../auth/guards.js';
 import type { Caller } from '../auth/caller.js';
 import type { Metrics } from '../middleware/metrics.js';
-import type { Idempotency, Recovery } from '../redis/idempotency.js';
+import { toProblem } from '../middleware/errors.js';
+import {
+  idempotencyScope,
+  type Idempotency,
+  type Recovery,
+  type StoredResponse,
+} from '../redis/idempotency.js';
 import type { RateLimits } from '../redis/rateLimits.js';
 import type { WriteOptions } from '../services/ledger.js';
 import type { PendingWrite } from '../services/pendingWrites.js';
@@ -130,7 +136,23 @@ function plain(source: Record<string, unknown>): Record<string, unknown> {
   return Object.assign(Object.create(null) as Record<string, unknown>, source);
 }
 
+/**
+ * A refusal that a replay must get again: a 4xx from the services or the chaincode. Not one that
+ * carries a txId (an invalidated transaction: API.md has the replay submit again), and no 5xx
+ * (nothing was recorded, so the retry runs).
+ */
+export function finalAnswer(error: unknown): StoredResponse | undefined {
+  const problem = toProblem(error);
+  if (problem.status >= 500 || problem.extra.txId !== undefined) return undefined;
+  return { status: problem.status, body: problem.toBody() };
+}
+
 function send(res: Response, result: HandlerResult): void {
+  if (result.status >= 400) {
+    // A stored refusal, replayed as it was first sent.
+    res.status(result.status).type('application/problem+json').send(JSON.stringify(result.body));
+    return;
+  }
   res.status(result.status);
   if (result.contentType !== undefined) res.type(result.contentType).send(result.body);
   else res.json(result.body);
@@ -225,11 +247,12 @@ export function mountRoutes(
 
       if (recover === undefined) throw new Error(`no recovery for ${spec.operationId}`);
       const outcome = await deps.idempotency.execute({
-        scope: `${caller.residentId}|${spec.operationId}|${req.path}`,
+        scope: idempotencyScope(caller.residentId, spec.operationId, params ?? {}),
         key: idempotencyKey,
         body,
         run: (writeOptions) => handler({ ...input, writeOptions }),
         recover,
+        finalAnswer,
       });
       if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
       send(res, outcome.response);

@@ -14,14 +14,28 @@ export type LedgerFailure =
   | { readonly kind: 'chaincode'; readonly code: ChaincodeCode }
   /** No peer answered or the call could not be completed: nothing was recorded. */
   | { readonly kind: 'unavailable' }
-  /** Submitted; the commit status did not arrive in time. */
+  /** Endorsed and handed to submit; whether it was ordered and committed is not yet known. */
   | { readonly kind: 'commit-pending'; readonly txId: string }
   /** Committed but invalidated by the peers (MVCC_READ_CONFLICT and friends). */
   | { readonly kind: 'invalid'; readonly txId: string; readonly validationCode: string };
 
+/** What the ledger's client reported, kept for the log (never for a response body). */
+export interface LedgerErrorCause {
+  readonly name: string;
+  readonly message: string;
+  /** The gRPC status name, e.g. `DEADLINE_EXCEEDED`. */
+  readonly grpcCode?: string;
+  /** One line per node that answered: MSP, address, its message. */
+  readonly details?: readonly string[];
+}
+
 /** What the ledger port throws. Adapters translate their client's errors into this. */
 export class LedgerError extends Error {
-  constructor(readonly failure: LedgerFailure) {
+  constructor(
+    readonly failure: LedgerFailure,
+    /** The client's own error, for the log. */
+    readonly ledgerCause?: LedgerErrorCause,
+  ) {
     super(`ledger: ${failure.kind}${failure.kind === 'chaincode' ? ` ${failure.code}` : ''}`);
     this.name = 'LedgerError';
   }

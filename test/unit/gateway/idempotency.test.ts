@@ -1,6 +1,7 @@
 import type { Caller } from '../../../gateway/src/auth/caller.js';
 import {
   createIdempotency,
+  idempotencyScope,
   type IdempotencyRecords,
   type IdempotentResult,
   type OwnedRecord,
@@ -8,6 +9,7 @@ import {
   type StoredResponse,
 } from '../../../gateway/src/redis/idempotency.js';
 import { ballotHandlers, ballotRecoveries } from '../../../gateway/src/routes/ballots.js';
+import { finalAnswer } from '../../../gateway/src/routes/mount.js';
 import { createBallotService } from '../../../gateway/src/services/ballots.js';
 import type {
   Ledger,
@@ -42,7 +44,7 @@ function ballotLedger() {
   const state = {
     submissions: 0,
     lookups: 0,
-    next: 'commit' as 'commit' | 'time out',
+    next: 'commit' as 'commit' | 'time out' | 'refuse' | 'unreachable',
     gate: undefined as Promise<void> | undefined,
     latest: undefined as LedgerBallot | undefined,
   };
@@ -86,6 +88,10 @@ function ballotLedger() {
     castBallot: async (_poll, _resident, choices, options?: WriteOptions) => {
       state.submissions += 1;
       const txId = `tx-${String(state.submissions)}`;
+      // Endorsement: the chaincode's refusal, or no peer, comes before the txId is noted.
+      if (state.next === 'refuse')
+        throw new LedgerError({ kind: 'chaincode', code: 'ALREADY_VOTED' });
+      if (state.next === 'unreachable') throw new LedgerError({ kind: 'unavailable' });
       await options?.onTxId?.(txId);
       if (state.gate !== undefined) await state.gate;
       if (state.next === 'time out') throw new LedgerError({ kind: 'commit-pending', txId });
@@ -202,6 +208,7 @@ function setup(waitMs = 2000) {
           writeOptions,
         }),
       recover,
+      finalAnswer,
     });
   return { state, commit, store, post };
 }
@@ -328,5 +335,51 @@ describe('idempotent replays of a write whose first request ended without an ans
     const { post } = setup();
     await post(['north']);
     await expect(post(['south'])).rejects.toMatchObject({ type: 'idempotency-conflict' });
+  });
+
+  it('stores a refusal and answers a replay with the same status and body, without a second submission', async () => {
+    const { state, post } = setup();
+    state.next = 'refuse';
+    const first = await post().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(first).toMatchObject({ failure: { kind: 'chaincode', code: 'ALREADY_VOTED' } });
+    state.next = 'commit';
+    await expect(post()).resolves.toEqual({
+      replayed: true,
+      response: {
+        status: 409,
+        body: {
+          type: 'already-voted',
+          title: 'The resident has already voted in this poll',
+          status: 409,
+          detail: 'This poll does not allow a second ballot.',
+        },
+      },
+    });
+    expect(state.submissions).toBe(1);
+  });
+
+  it('frees the key after 503 unavailable, so the retry submits', async () => {
+    const { state, post } = setup();
+    state.next = 'unreachable';
+    await expect(post()).rejects.toMatchObject({ failure: { kind: 'unavailable' } });
+    state.next = 'commit';
+    await expect(post()).resolves.toMatchObject({ replayed: false, response: { status: 201 } });
+  });
+});
+
+describe('the scope of an Idempotency-Key', () => {
+  it('is the caller, the operation and the decoded path parameters, whatever the path’s spelling', () => {
+    expect(idempotencyScope(residentId, 'castBallot', { pollId })).toBe(
+      idempotencyScope(residentId, 'castBallot', Object.assign(Object.create(null), { pollId })),
+    );
+    expect(idempotencyScope(residentId, 'castBallot', { pollId })).not.toBe(
+      idempotencyScope(residentId, 'castBallot', { pollId: 'f'.repeat(32) }),
+    );
+    expect(idempotencyScope(residentId, 'castBallot', {})).not.toBe(
+      idempotencyScope(residentId, 'createPoll', {}),
+    );
   });
 });
