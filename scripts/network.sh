@@ -32,6 +32,7 @@ usage: $(basename "$0") <command>
            and wait until discovery sees every department
   status   one line per process: up or down, PID, health; each peer's channel height
   running  exit 0 when every process of the rendered network runs, 1 otherwise (no output)
+  stopped  exit 0 when no process of the rendered network runs, 1 otherwise (no output)
   down     stop every network process by its recorded PID; ledgers stay
   clean    down, then delete ${NETWORK}
 TXT
@@ -432,6 +433,16 @@ status() {
   report_heights
 }
 
+# Whether no rendered process runs (or nothing was rendered yet): only then may `npm start` take
+# the network as its own and stop it at the end.
+stopped() {
+  local name kind
+  [ -f "$CONFIG/processes.tsv" ] || return 0
+  while IFS=$'\t' read -r name kind _; do
+    if running_pid "$name" "$kind" >/dev/null; then return 1; fi
+  done < <(process_rows)
+}
+
 # Whether every rendered process runs: `npm start` leaves a network it found running as it was.
 running() {
   local name kind
@@ -485,6 +496,7 @@ case "${1:-}" in
     status
     ;;
   running) running ;;
+  stopped) stopped ;;
   down) down ;;
   clean) clean ;;
   -h | --help | help) usage ;;

@@ -2,7 +2,7 @@
 # Runs the whole system on this machine: the Fabric network (scripts/network.sh up), Redis (when
 # none answers at REDIS_URL), the development IdP and the gateway, with their state and logs
 # under .runtime/. `start` stays in the foreground and, on Ctrl-C or SIGTERM, stops by PID
-# everything it started; a network that was fully running before it is left running.
+# everything it started; a network that was running before it, even partly, is left as it was.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,14 +121,15 @@ ensure_fabric() {
   say "Fabric binaries in $(bash "$ROOT/scripts/install-fabric.sh" path)"
 }
 
-# network.sh up is idempotent: it starts what is down and redeploys a changed chaincode. A
-# network that was fully running before is left running at the end; otherwise this run owns it.
+# network.sh up is idempotent: it starts what is down and redeploys a changed chaincode. This run
+# owns the network only when every process of it was down: a network someone else runs, even
+# partly (one node crashed, a chaincode server being redeployed), is left as it is at the end.
 start_network() {
-  if bash "$ROOT/scripts/network.sh" running; then
-    say "the Fabric network in $NETWORK is running: checking it (network.sh up), and leaving it running at the end"
-  else
+  if bash "$ROOT/scripts/network.sh" stopped; then
     say "starting the Fabric network in $NETWORK (network.sh up)"
     network_started=true
+  else
+    say "the Fabric network in $NETWORK is running: checking it (network.sh up), and leaving it running at the end"
   fi
   # Its own session: Ctrl-C reaches this script, which stops the network in order, not every
   # node at once.

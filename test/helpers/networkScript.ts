@@ -18,7 +18,7 @@ export function networkDir(root: string = repoRoot()): string {
   );
 }
 
-export type NetworkCommand = 'up' | 'down' | 'status' | 'running';
+export type NetworkCommand = 'up' | 'down' | 'status' | 'running' | 'stopped';
 
 export interface ScriptRun {
   readonly code: number;

@@ -44,3 +44,17 @@ describe('scripts/network.sh up', () => {
     });
   });
 });
+
+describe('scripts/network.sh stopped', () => {
+  it('reports a network with a running process as not stopped, and an empty folder as stopped', async () => {
+    expect((await runNetworkScript('stopped')).code).toBe(1);
+    const empty = mkdtempSync(join(tmpdir(), 'veche-network-'));
+    try {
+      expect((await runNetworkScript('stopped', { env: { VECHE_NETWORK_DIR: empty } })).code).toBe(
+        0,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
