@@ -14,6 +14,8 @@ export interface PersonalClaims {
 export interface Caller {
   readonly subject: string;
   readonly residentId: string;
+  /** The pseudonym an official's acts carry on the ledger, never the residentId. */
+  readonly officialId: string;
   readonly roles: readonly Role[];
   /** The official's department MSP ID, only when it is one of the configured departments. */
   readonly department: string | undefined;

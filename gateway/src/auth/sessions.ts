@@ -15,6 +15,7 @@ export interface SessionCaller {
   readonly roles: readonly Role[];
   readonly department: string | undefined;
   readonly residentId: string;
+  readonly officialId: string;
   readonly issuer: string;
 }
 
@@ -116,6 +117,7 @@ export function createSessionAuth(options: SessionAuthOptions): SessionAuth {
     return {
       subject: stored.subject,
       residentId: stored.residentId,
+      officialId: stored.officialId,
       roles: stored.roles,
       // Re-checked per request, so a department removed from the configuration loses its power.
       department:

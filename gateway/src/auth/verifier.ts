@@ -121,6 +121,7 @@ export function createAuthVerifier(options: {
       return {
         subject,
         residentId: options.pseudonymizer.residentId(options.issuer, subject),
+        officialId: options.pseudonymizer.officialId(options.issuer, subject),
         roles,
         department,
         personalClaims(): Promise<PersonalClaims> {

@@ -54,6 +54,7 @@ export function authHandlers(deps: AuthRouteDeps): {
             roles: caller.roles,
             department: caller.department,
             residentId: caller.residentId,
+            officialId: caller.officialId,
             issuer: deps.issuer,
           },
           completed.accessToken,

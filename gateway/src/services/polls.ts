@@ -81,7 +81,7 @@ export function createPollService(
 
   return {
     async create(caller, draft, options): Promise<Poll> {
-      return (await ledger.createPoll(department(caller), draft, caller.residentId, options)).value;
+      return (await ledger.createPoll(department(caller), draft, caller.officialId, options)).value;
     },
     createOutcome(txId): Promise<PendingWrite<Poll>> {
       return pendingWrite(ledger, txId, async (tx): Promise<Poll> => {
@@ -105,7 +105,7 @@ export function createPollService(
     },
     async open(caller, pollId): Promise<Poll> {
       await ownPoll(caller, pollId);
-      return (await ledger.openPoll(department(caller), pollId, caller.residentId)).value;
+      return (await ledger.openPoll(department(caller), pollId, caller.officialId)).value;
     },
     async close(caller, pollId): Promise<Poll> {
       const poll = await ownPoll(caller, pollId);
@@ -122,7 +122,7 @@ export function createPollService(
       // Recorded before the close, so a gateway dying between the close and the final tally
       // leaves a note for the next start.
       await pendingTallies.add(pollId, dept);
-      const closed = (await ledger.closePoll(dept, pollId, caller.residentId)).value;
+      const closed = (await ledger.closePoll(dept, pollId, caller.officialId)).value;
       await finishTally(dept, pollId);
       return closed;
     },

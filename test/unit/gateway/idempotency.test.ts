@@ -29,6 +29,8 @@ const recordedAt = '2030-01-02T03:04:05.000Z';
 const resident: Caller = {
   subject: 'alice',
   residentId,
+  officialId: 'e'.repeat(64),
+  department: undefined,
   roles: ['resident'],
   personalClaims: () => Promise.resolve({}),
 };

@@ -15,6 +15,7 @@ import { ApiProblem } from '../../../gateway/src/services/problems.js';
 const official: Caller = {
   subject: 'olga',
   residentId: 'c'.repeat(64),
+  officialId: 'd'.repeat(64),
   roles: ['official'],
   department: 'ITDeptMSP',
   personalClaims: () => Promise.resolve({}),

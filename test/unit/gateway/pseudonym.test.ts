@@ -16,4 +16,16 @@ describe('createPseudonymizer', () => {
     expect(pseudonyms.residentId('https://other', 'bob')).not.toBe(id);
     expect(pseudonyms.residentId('https://idp', 'bob2')).not.toBe(id);
   });
+
+  it('gives officials a pseudonym of another HMAC domain, matching openssl', () => {
+    // K=$(echo -n 'veche official pseudonym v1' | openssl dgst -sha256 -hmac 'test-secret-test-secret-test-secret-0')
+    // echo -n 'http://127.0.0.1:3001|alice' | openssl dgst -sha256 -mac HMAC -macopt hexkey:$K
+    const pseudonyms = createPseudonymizer('test-secret-test-secret-test-secret-0');
+    expect(pseudonyms.officialId('http://127.0.0.1:3001', 'alice')).toBe(
+      '1f0b842d9d03f5aa9d23070bfef79a7ae9ee770246b755e86751c24dae46e1af',
+    );
+    expect(pseudonyms.officialId('http://127.0.0.1:3001', 'alice')).not.toBe(
+      pseudonyms.residentId('http://127.0.0.1:3001', 'alice'),
+    );
+  });
 });

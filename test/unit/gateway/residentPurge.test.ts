@@ -6,6 +6,7 @@ import { createResidentService } from '../../../gateway/src/services/residents.j
 const caller: Caller = {
   subject: 'alice',
   residentId: 'a'.repeat(64),
+  officialId: 'e'.repeat(64),
   roles: ['resident'],
   department: undefined,
   personalClaims: () => Promise.resolve({}),

@@ -15,6 +15,7 @@ function callerWith(personal: PersonalClaims): Caller {
   return {
     subject: 'anna',
     residentId: 'a'.repeat(64),
+    officialId: 'e'.repeat(64),
     roles: ['resident'],
     department: undefined,
     personalClaims: () => Promise.resolve(personal),

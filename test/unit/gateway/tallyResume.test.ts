@@ -81,6 +81,7 @@ const liveCounts = {} as LiveCounts;
 const official: Caller = {
   subject: 'olga',
   residentId: 'b'.repeat(64),
+  officialId: 'd'.repeat(64),
   roles: ['official'],
   department: 'ITDeptMSP',
   personalClaims: () => Promise.resolve({}),
