@@ -63,16 +63,18 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createApp(deps: AppDeps): Express {
   const { config, logger, redis, ledger, metrics } = deps;
   const liveCounts = createLiveCounts(redis);
-  // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
   const timeouts = config.fabric?.timeouts ?? {
     evaluateMs: 5000,
     endorseMs: 15000,
     submitMs: 5000,
     commitMs: 30000,
   };
-  const lockWaitMs = 5000;
   // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
-  const lockTtlMs = timeouts.endorseMs + timeouts.commitMs + 10000;
+  const lockTtlMs =
+    timeouts.evaluateMs + timeouts.endorseMs + timeouts.submitMs + timeouts.commitMs + 10000;
+  // A second request (a double click) waits as long as the first can hold the lock, then gets
+  // the ledger's answer (already-voted, or a re-vote), never a 503 for having waited.
+  const lockWaitMs = lockTtlMs;
   const locks = createLocks(redis, { ttlMs: lockTtlMs, waitMs: lockWaitMs });
   // The owner of an idempotency record works at most a lock wait, a read and a write; a lease
   // beyond that lapses only when its process died, and a replay may then take the record over.
@@ -145,7 +147,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const polls = createPollService(ledger, liveCounts, createPendingTallies(redis));
-  const ballots = createBallotService(ledger, locks, liveCounts);
+  const ballots = createBallotService(ledger, locks, liveCounts, (error, txId) => {
+    logger.warn(
+      { txId, err: { name: error instanceof Error ? error.name : typeof error } },
+      'live counts not updated for a committed ballot; the block indexer applies it',
+    );
+  });
   const handlers: Handlers = {
     ...serviceHandlers({
       metrics,

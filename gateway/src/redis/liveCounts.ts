@@ -43,15 +43,15 @@ export function createLiveCounts(redis: Redis): LiveCounts {
           throw redisUnavailable(error);
         });
     },
-    async read(pollId): Promise<{ total: number; counts: Record<string, number> }> {
+    async read(pollId): Promise<{ total: number; counts: ReadonlyMap<string, number> }> {
       const hash = await redis.hgetall(`live:${pollId}`).catch((error: unknown) => {
         throw redisUnavailable(error);
       });
-      const counts: Record<string, number> = {};
+      const counts = new Map<string, number>();
       let total = 0;
       for (const [field, value] of Object.entries(hash)) {
         if (field === totalField) total = Number(value);
-        else if (field.startsWith('o:')) counts[field.slice(2)] = Number(value);
+        else if (field.startsWith('o:')) counts.set(field.slice(2), Number(value));
       }
       return { total, counts };
     },

@@ -1,7 +1,13 @@
 import { ballotChoicesFor } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
-import type { Ledger, LedgerBallot, LedgerTransaction, WriteOptions } from './ledger.js';
+import type {
+  CountedBallot,
+  Ledger,
+  LedgerBallot,
+  LedgerTransaction,
+  WriteOptions,
+} from './ledger.js';
 import { LedgerError } from './ledgerErrors.js';
 import { pendingWrite, type PendingWrite } from './pendingWrites.js';
 import { requirePollIdForm } from './pollIds.js';
@@ -51,7 +57,22 @@ export function createBallotService(
   ledger: Ledger,
   locks: Locks,
   liveCounts: LiveCounts,
+  /** A committed ballot the live counts could not take now; the block indexer applies it later. */
+  onLiveCountsError: (error: unknown, txId: string) => void = () => undefined,
 ): BallotService {
+  /**
+   * Counted before the 201, so live results include every ballot already answered. A failure
+   * here cannot undo the commit: the ballot is recorded, so it is still answered 201, and the
+   * block indexer applies the same ballot again (harmlessly when it was counted).
+   */
+  async function countLive(ballot: CountedBallot, txId: string): Promise<void> {
+    try {
+      await liveCounts.apply(ballot);
+    } catch (error: unknown) {
+      onLiveCountsError(error, txId);
+    }
+  }
+
   /** After an MVCC conflict the ledger moved under us: find out what it now says. */
   async function recheck(pollId: string, residentId: string, txId: string): Promise<ApiProblem> {
     const poll = await ledger.getPoll(pollId);
@@ -98,9 +119,7 @@ export function createBallotService(
           throw error;
         }
         const ballot = committed.value;
-        // Counted before the 201, so live results include every ballot already answered; the
-        // block listener applies the same ballot again harmlessly.
-        if (poll.resultsVisibility === 'live') await liveCounts.apply(ballot);
+        if (poll.resultsVisibility === 'live') await countLive(ballot, committed.txId);
         return {
           pollId: ballot.pollId,
           residentId: ballot.residentId,
@@ -140,7 +159,7 @@ export function createBallotService(
         if (latest.txId === txId) {
           // The same promise cast() keeps: a ballot answered 201 is already in the live counts.
           const poll = await ledger.getPoll(cast.pollId);
-          if (poll.resultsVisibility === 'live') await liveCounts.apply(latest);
+          if (poll.resultsVisibility === 'live') await countLive(latest, txId);
         }
         return {
           pollId: cast.pollId,

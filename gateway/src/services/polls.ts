@@ -24,6 +24,17 @@ export interface PollService {
   results(pollId: string): Promise<Results>;
 }
 
+/**
+ * Every option of the poll with its count, 0 where none is known. Looked up in a Map, never on a
+ * plain object: an option called `constructor` or `toString` would find Object.prototype's.
+ */
+export function countsByOption(
+  poll: Pick<Poll, 'options'>,
+  counted: ReadonlyMap<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(poll.options.map((option) => [option.id, counted.get(option.id) ?? 0]));
+}
+
 function department(caller: Caller): string {
   if (caller.department === undefined)
     throw new ApiProblem('forbidden', 'Officials act for a known department.');
@@ -142,7 +153,6 @@ export function createPollService(
     async results(pollId): Promise<Results> {
       requirePollIdForm(pollId);
       const poll = await ledger.getPoll(pollId);
-      const zero = Object.fromEntries(poll.options.map((option) => [option.id, 0]));
       if (poll.status === 'closed') {
         const tally = await ledger.getTally(pollId);
         if (!tally.complete)
@@ -151,16 +161,19 @@ export function createPollService(
           pollId,
           status: 'final',
           totalBallots: tally.totalBallots,
-          counts: { ...zero, ...tally.counts },
+          counts: countsByOption(poll, new Map(Object.entries(tally.counts))),
         };
       }
       if ((poll.resultsVisibility ?? 'after-close') === 'after-close') {
         throw new ApiProblem('results-sealed', 'Results are published when the poll closes.');
       }
       const live = await liveCounts.read(pollId);
-      const counts = { ...zero };
-      for (const id of Object.keys(zero)) counts[id] = live.counts[id] ?? 0;
-      return { pollId, status: 'live', totalBallots: live.total, counts };
+      return {
+        pollId,
+        status: 'live',
+        totalBallots: live.total,
+        counts: countsByOption(poll, live.counts),
+      };
     },
   };
 }

@@ -9,7 +9,8 @@ export interface LiveCounts {
    * both apply it, in any order, and a replay of the ledger rebuilds the same counts.
    */
   apply(ballot: CountedBallot): Promise<void>;
-  read(pollId: string): Promise<{ total: number; counts: Record<string, number> }>;
+  /** Counts by option ID, in a Map: an option may be called `constructor`. */
+  read(pollId: string): Promise<{ total: number; counts: ReadonlyMap<string, number> }>;
 }
 
 /**

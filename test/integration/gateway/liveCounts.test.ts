@@ -40,7 +40,7 @@ describe('live counts in Redis', () => {
     const ballot = { pollId, residentId: resident(1), revision: 1, choices: ['park'] };
     await counts.apply(ballot);
     await counts.apply(ballot);
-    expect(await counts.read(pollId)).toEqual({ total: 1, counts: { park: 1 } });
+    expect(await counts.read(pollId)).toEqual({ total: 1, counts: new Map([['park', 1]]) });
   });
 
   it('moves a re-vote to its new choices and ignores an older revision arriving late', async () => {
@@ -50,7 +50,11 @@ describe('live counts in Redis', () => {
     await counts.apply({ pollId, residentId, revision: 1, choices: ['park', 'yard'] });
     expect(await counts.read(pollId)).toEqual({
       total: 1,
-      counts: { park: 0, yard: 0, square: 1 },
+      counts: new Map([
+        ['park', 0],
+        ['yard', 0],
+        ['square', 1],
+      ]),
     });
   });
 
@@ -62,11 +66,17 @@ describe('live counts in Redis', () => {
       choices: [n % 3 === 0 ? 'park' : 'yard'],
     }));
     await Promise.all([...ballots, ...ballots.reverse()].map((ballot) => counts.apply(ballot)));
-    expect(await counts.read(pollId)).toEqual({ total: 200, counts: { park: 67, yard: 133 } });
+    expect(await counts.read(pollId)).toEqual({
+      total: 200,
+      counts: new Map([
+        ['park', 67],
+        ['yard', 133],
+      ]),
+    });
   });
 
   it('keeps polls apart', async () => {
     await counts.apply({ pollId, residentId: resident(3), revision: 1, choices: ['park'] });
-    expect(await counts.read('e'.repeat(32))).toEqual({ total: 0, counts: {} });
+    expect(await counts.read('e'.repeat(32))).toEqual({ total: 0, counts: new Map() });
   });
 });

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startDevIdp, devToken, type DevIdp } from '../../helpers/devIdp.js';
+import { createPseudonymizer } from '../../../gateway/src/crypto/pseudonym.js';
+import type { TestGateway } from './gatewayApp.js';
+import { bearer, buildLedgerGateway, openPoll, registeredResident } from './ledgerGateway.js';
+
+let idp: DevIdp;
+let gateway: TestGateway;
+let official: string;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  idp = await startDevIdp();
+  gateway = await buildLedgerGateway(idp.issuer);
+  official = await devToken(idp.issuer, {
+    sub: `official-${randomUUID()}`,
+    roles: ['official'],
+    department: 'ITDeptMSP',
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await idp.stop();
+});
+
+/** Replays `send` until the outcome is known: at most `attempts` times, 250 ms apart. */
+async function untilKnown(send: () => Promise<request.Response>, attempts = 40) {
+  let response = await send();
+  for (let i = 1; i < attempts && response.status === 503; i += 1) {
+    await sleep(250);
+    response = await send();
+  }
+  return response;
+}
+
+describe('a ballot whose outcome is not known in time, on the real network', () => {
+  it('answers 503 commit-pending with the txId when the commit status outlasts its deadline, and the replay with the same key answers the 201 of that txId', async () => {
+    const prefix = `ledger-itest-${randomUUID()}:`;
+    const impatient = await buildLedgerGateway(
+      idp.issuer,
+      { FABRIC_COMMIT_TIMEOUT_MS: '1' },
+      prefix,
+    );
+    const patient = await buildLedgerGateway(idp.issuer, {}, prefix);
+    try {
+      const { pollId } = await openPoll(patient, official);
+      const resident = await registeredResident(patient, idp.issuer);
+      const cast = (app: TestGateway) => () =>
+        request(app.app)
+          .post(`/api/v1/polls/${pollId}/ballots`)
+          .set(bearer(resident))
+          .set('Idempotency-Key', 'vote-once')
+          .send({ choices: ['north'] });
+
+      const first = await cast(impatient)();
+      expect(first.status).toBe(503);
+      expect(first.body).toMatchObject({ type: 'commit-pending' });
+      const txId = (first.body as { txId: string }).txId;
+      expect(txId).toMatch(/^[0-9a-f]{64}$/);
+
+      const replay = await untilKnown(cast(patient));
+      expect(replay.status).toBe(201);
+      expect(replay.body).toMatchObject({ pollId, txId, choices: ['north'] });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+    } finally {
+      await impatient.close();
+      await patient.close();
+    }
+  });
+
+  it('answers 503 commit-pending with the txId when submitting to the orderers fails, and no replay submits a second transaction', async () => {
+    const prefix = `ledger-itest-${randomUUID()}:`;
+    const failing = await buildLedgerGateway(idp.issuer, { FABRIC_SUBMIT_TIMEOUT_MS: '1' }, prefix);
+    const patient = await buildLedgerGateway(idp.issuer, {}, prefix);
+    try {
+      const { pollId } = await openPoll(patient, official);
+      const resident = await registeredResident(patient, idp.issuer);
+      const cast = (app: TestGateway) => () =>
+        request(app.app)
+          .post(`/api/v1/polls/${pollId}/ballots`)
+          .set(bearer(resident))
+          .set('Idempotency-Key', 'vote-once')
+          .send({ choices: ['south'] });
+
+      const first = await cast(failing)();
+      expect(first.status).toBe(503);
+      expect(first.body).toMatchObject({ type: 'commit-pending' });
+      const txId = (first.body as { txId: string }).txId;
+      expect(txId).toMatch(/^[0-9a-f]{64}$/);
+
+      // The orderers may or may not have it: the replay answers that transaction, never another.
+      const replay = await cast(patient)();
+      expect(replay.body).toMatchObject({ txId });
+      expect([201, 503]).toContain(replay.status);
+    } finally {
+      await failing.close();
+      await patient.close();
+    }
+  });
+});
+
+describe('ballots on the real network', () => {
+  it('answers 201 for a ballot committed VALID even when Redis fails to apply its live counts, and logs it', async () => {
+    const { pollId } = await openPoll(gateway, official, { resultsVisibility: 'live' });
+    const resident = await registeredResident(gateway, idp.issuer);
+    // A value of the wrong type under the live counts' key: every HINCRBY on it fails.
+    await gateway.redis.set(`live:${pollId}`, 'not a hash');
+
+    const cast = await request(gateway.app)
+      .post(`/api/v1/polls/${pollId}/ballots`)
+      .set(bearer(resident))
+      .send({ choices: ['north'] });
+    expect(cast.status).toBe(201);
+    const txId = (cast.body as { txId: string }).txId;
+    expect(gateway.logs.join('')).toContain(txId);
+    expect(gateway.logs.join('')).toMatch(/live counts not updated/);
+  });
+
+  it('answers a double click without an Idempotency-Key 201 and 409 already-voted, never 503', async () => {
+    const { pollId } = await openPoll(gateway, official);
+    const resident = await registeredResident(gateway, idp.issuer);
+    const cast = () =>
+      request(gateway.app)
+        .post(`/api/v1/polls/${pollId}/ballots`)
+        .set(bearer(resident))
+        .send({ choices: ['north'] });
+    const answers = await Promise.all([cast(), cast()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.status === 409)?.body).toMatchObject({
+      type: 'already-voted',
+    });
+  });
+});
+
+describe('a second click while the first is still committing', () => {
+  it('waits for the first request’s lock to be released rather than answering 503', async () => {
+    const { pollId } = await openPoll(gateway, official);
+    const sub = `resident-${randomUUID()}`;
+    const resident = await registeredResident(gateway, idp.issuer, sub);
+    const residentId = createPseudonymizer(gateway.config.pseudonymSecret).residentId(
+      idp.issuer,
+      sub,
+    );
+    // The first click holds the lock through a commit slower than usual (6 s).
+    await gateway.redis.set(`lock:ballot:${pollId}:${residentId}`, 'first-click', 'PX', 6000);
+
+    const second = await request(gateway.app)
+      .post(`/api/v1/polls/${pollId}/ballots`)
+      .set(bearer(resident))
+      .send({ choices: ['south'] });
+    expect(second.status).toBe(201);
+  });
+});
+
+describe('officials on the real network', () => {
+  it('records an official’s acts under an officialId that is not their residentId', async () => {
+    const sub = `official-${randomUUID()}`;
+    const token = await devToken(idp.issuer, { sub, roles: ['official'], department: 'ITDeptMSP' });
+    const { poll } = await openPoll(gateway, token);
+    const pseudonyms = createPseudonymizer(gateway.config.pseudonymSecret);
+    const officialId = pseudonyms.officialId(idp.issuer, sub);
+    const residentId = pseudonyms.residentId(idp.issuer, sub);
+
+    let created = await gateway.ledger.getTransaction(poll.txId as string);
+    for (let i = 0; created === undefined && i < 40; i += 1) {
+      await sleep(250);
+      created = await gateway.ledger.getTransaction(poll.txId as string);
+    }
+    expect(created?.event?.payload).toMatchObject({ action: 'PollCreated', actorId: officialId });
+    expect(created?.args).toContain(officialId);
+    expect(JSON.stringify(created)).not.toContain(residentId);
+  });
+});
