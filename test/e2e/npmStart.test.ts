@@ -1,164 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { devToken } from '../helpers/devIdp';
-import { freePort } from '../helpers/freePort';
 import { networkDir, networkScript, networkState } from '../helpers/networkScript';
+import {
+  call,
+  pidAlive,
+  pidsIn,
+  portOpen,
+  startSystem,
+  startTimeoutMs,
+  stopSystem,
+  type VecheSystem,
+} from '../helpers/vecheSystem';
 
 // `npm start` as an operator runs it (npm → sh → bash scripts/veche.sh start), on free ports
 // and a fresh runtime folder, against the Fabric network the global setup runs: npm start
 // must reuse that network and leave it running. It walks through README's curl session over
 // HTTP, then checks that SIGTERM to npm's PID, and Ctrl-C, leave nothing of its own behind.
-
-const readyLine = 'ready: Veche is running';
-const startTimeoutMs = 240_000;
-
-interface System {
-  readonly child: ChildProcess;
-  readonly runtime: string;
-  readonly ports: { gateway: number; idp: number; redis: number };
-  readonly base: string;
-  readonly issuer: string;
-  output(): string;
-  /** The PIDs in the runtime's pids folder (Redis, IdP, gateway). */
-  pids(): number[];
-  exited: Promise<void>;
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function pidsIn(folder: string): number[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((file) => file.endsWith('.pid'))
-    .map((file) => Number(readFileSync(join(folder, file), 'utf8').trim()));
-}
-
-/** The environment of an operator's shell: no ledger settings of its own, only ports. */
-function operatorEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(FABRIC_|DEPARTMENT_MSP_IDS$|OIDC_|IDP_|PSEUDONYM_SECRET)/.test(name)) env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-/**
- * Spawns `npm start` itself (not bash), in its own process group so a test can send it a
- * terminal's Ctrl-C, and resolves once veche.sh prints its ready line.
- */
-async function startSystem(network: string): Promise<System> {
-  const runtime = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
-  const ports = { gateway: await freePort(), idp: await freePort(), redis: await freePort() };
-  const child = spawn('npm', ['start'], {
-    cwd: process.cwd(),
-    detached: true,
-    env: operatorEnv({
-      PORT: String(ports.gateway),
-      IDP_PORT: String(ports.idp),
-      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
-      VECHE_RUNTIME_DIR: runtime,
-      VECHE_NETWORK_DIR: network,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no ready line within ${startTimeoutMs / 1000} s:\n${output}`));
-    }, startTimeoutMs);
-    const check = (): void => {
-      if (output.includes(readyLine)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${String(child.exitCode)} before ready:\n${output}`));
-    });
-  });
-  return {
-    child,
-    runtime,
-    ports,
-    base: `http://127.0.0.1:${ports.gateway}`,
-    issuer: `http://127.0.0.1:${ports.idp}`,
-    output: () => output,
-    pids: () => pidsIn(join(runtime, 'pids')),
-    exited,
-  };
-}
-
-/**
- * Stops a system a failed test left running, by the signal an operator would send, then any
- * service a broken stop left behind (so its open pipes do not keep jest waiting).
- */
-async function stopSystem(system: System | undefined): Promise<void> {
-  if (system === undefined) return;
-  if (system.child.exitCode === null && system.child.signalCode === null) {
-    system.child.kill('SIGTERM');
-    await system.exited;
-  }
-  for (const pid of system.pids().filter(pidAlive)) process.kill(pid, 'SIGTERM');
-  system.child.stdout?.destroy();
-  system.child.stderr?.destroy();
-  rmSync(system.runtime, { recursive: true, force: true });
-}
-
-async function call(
-  method: string,
-  url: string,
-  token?: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, text };
-}
 
 async function networkRunning(): Promise<boolean> {
   return networkState(await networkScript('status')) === 'running';
@@ -175,7 +34,7 @@ const resident = {
 };
 
 describe('npm start (npm → scripts/veche.sh start), SIGTERM to npm', () => {
-  let system: System | undefined;
+  let system: VecheSystem | undefined;
   let pids: number[] = [];
   let networkPids: number[] = [];
   const tokens: string[] = [];
@@ -334,7 +193,7 @@ describe('npm start (npm → scripts/veche.sh start), SIGTERM to npm', () => {
 });
 
 describe('npm start, Ctrl-C', () => {
-  let system: System | undefined;
+  let system: VecheSystem | undefined;
 
   beforeAll(async () => {
     system = await startSystem(network);
