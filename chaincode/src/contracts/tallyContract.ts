@@ -26,7 +26,7 @@ export class TallyContract extends Contract {
   }
 
   /**
-   * Counts up to chunkSize ballots of one shard, resuming after the last one counted. The range
+   * Counts up to chunkSize ballots of one shard, reading from after the last one counted. The range
    * read is safe in a write transaction only because the poll is closed: no ballot can enter the
    * range before this commits (Fabric re-checks range reads at validation). Calling it on a
    * finished shard writes nothing and answers counted 0, done true.
@@ -56,7 +56,7 @@ export class TallyContract extends Contract {
       (await ledger.tallies.getShard(pid, shardNumber)) ?? emptyShardTally(poll, shardNumber);
     const { tally, counted } = await tallyChunk(
       progress,
-      ledger.ballots.shardEntries(pid, shardNumber),
+      ledger.ballots.shardRange(pid, shardNumber),
       size,
     );
     if (counted > 0 || tally.done !== progress.done) {

@@ -74,14 +74,38 @@ export function assertChunkSize(chunkSize: number): void {
 }
 
 /**
- * Counts up to `chunkSize` ballots of one shard after the stored position. `entries` are the
- * shard's ballots in key order (one per resident: a re-vote replaces the key, so each entry is
- * that resident's latest ballot). Iteration stops as soon as the chunk is full and one more entry
- * shows the shard is not finished; the caller's iterator is then closed by `for await`.
+ * One shard's ballots as a tally chunk reads them: ranges of its keys in key order, one entry per
+ * resident (a re-vote replaces the key, so each entry is that resident's latest ballot).
+ */
+export interface ShardRange {
+  /**
+   * The shard's ballots after `residentId` (from its first key when null), in key order. Like any
+   * non-paginated Fabric range it may end early without an error: the peer stops at its
+   * `ledger.state.totalQueryLimit`.
+   */
+  entriesAfter(residentId: string | null): AsyncIterable<ShardEntry> | Iterable<ShardEntry>;
+}
+
+async function firstEntry(
+  entries: AsyncIterable<ShardEntry> | Iterable<ShardEntry>,
+): Promise<ShardEntry | undefined> {
+  for await (const entry of entries) {
+    return entry;
+  }
+  return undefined;
+}
+
+/**
+ * Counts up to `chunkSize` ballots of one shard after the stored position, reading only the keys
+ * after it. Iteration stops as soon as the chunk is full and one more entry shows the shard is
+ * not finished; the range's iterator is then closed by `for await`. A range that ends before
+ * that may have been cut by the peer's query limit, which Fabric does silently, so the shard is
+ * done only when a second read after the last ballot counted finds nothing; otherwise the chunk
+ * keeps what it counted (a cut range is a prefix) and the next chunk continues after it.
  */
 export async function tallyChunk(
   progress: ShardTally,
-  entries: AsyncIterable<ShardEntry> | Iterable<ShardEntry>,
+  range: ShardRange,
   chunkSize: number,
 ): Promise<ChunkResult> {
   assertChunkSize(chunkSize);
@@ -93,13 +117,13 @@ export async function tallyChunk(
   let totalBallots = progress.totalBallots;
   let lastResidentId = resumeAfter;
   let counted = 0;
-  let done = true;
-  for await (const entry of entries) {
-    if (resumeAfter !== null && entry.residentId <= resumeAfter) {
-      continue;
+  let full = false;
+  for await (const entry of range.entriesAfter(resumeAfter)) {
+    if (lastResidentId !== null && entry.residentId <= lastResidentId) {
+      fail('INVALID_STATE', 'a shard range returned ballots out of key order');
     }
     if (counted === chunkSize) {
-      done = false;
+      full = true;
       break;
     }
     for (const choice of entry.choices()) {
@@ -109,6 +133,7 @@ export async function tallyChunk(
     counted += 1;
     lastResidentId = entry.residentId;
   }
+  const done = !full && (await firstEntry(range.entriesAfter(lastResidentId))) === undefined;
   return { tally: { ...progress, counts, totalBallots, lastResidentId, done }, counted };
 }
 

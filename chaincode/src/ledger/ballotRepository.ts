@@ -3,8 +3,9 @@ import { fail } from '../errors';
 import { ballotSchema, type Ballot } from '../domain/ballot';
 import type { Poll } from '../domain/poll';
 import { shardOf } from '../domain/shard';
-import type { ShardEntry } from '../domain/tally';
+import type { ShardEntry, ShardRange } from '../domain/tally';
 import { readHistory } from './history';
+import { compositeKeyRange } from './keyRange';
 import { keys } from './keys';
 import type { LedgerState } from './ledgerState';
 import { unmarshal } from './marshal';
@@ -79,26 +80,25 @@ export class BallotRepository {
   }
 
   /**
-   * One shard's ballots in key order, through a single non-paginated range read (a write
-   * transaction may not paginate). Stopping early closes the Fabric iterator, so the read set
-   * ends at the last key consumed. Choices are parsed only when the tally asks for them.
-   *
-   * The range always starts at the shard's first key: the shim refuses a range read whose start
-   * is a composite key, so a continued chunk skips (reads, never parses or counts) the keys
-   * before its resume point. A transaction thus reads at most one shard: about 16,000 keys for a
-   * million ballots over 64 shards, within the 50,000 bound and the peer's totalQueryLimit.
+   * One shard's ballots in key order, each range starting after the resident given: a continued
+   * chunk reads only its own keys. Choices are parsed only when the tally asks for them.
    */
-  async *shardEntries(pollId: string, shard: number): AsyncGenerator<ShardEntry> {
-    const range = keys.ballotShard(pollId, shard);
-    for await (const kv of this.state.stub.getStateByPartialCompositeKey(range.objectType, [
-      ...range.attributes,
-    ])) {
-      const residentId = this.state.stub.splitCompositeKey(kv.key).attributes.at(-1);
-      if (residentId === undefined) {
-        fail('INVALID_STATE', 'a ballot key has no resident');
-      }
-      const value = kv.value;
-      yield { residentId, choices: () => unmarshal(value, ballotSchema, 'ballot').choices };
-    }
+  shardRange(pollId: string, shard: number): ShardRange {
+    const state = this.state;
+    const prefix = state.key(keys.ballotShard(pollId, shard));
+    return {
+      async *entriesAfter(residentId: string | null): AsyncGenerator<ShardEntry> {
+        const after =
+          residentId === null ? null : state.key(keys.ballot(pollId, shard, residentId));
+        for await (const kv of compositeKeyRange(state.stub, prefix, after)) {
+          const id = state.stub.splitCompositeKey(kv.key).attributes.at(-1);
+          if (id === undefined) {
+            fail('INVALID_STATE', 'a ballot key has no resident');
+          }
+          const value = kv.value;
+          yield { residentId: id, choices: () => unmarshal(value, ballotSchema, 'ballot').choices };
+        }
+      },
+    };
   }
 }

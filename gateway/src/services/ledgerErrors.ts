@@ -12,8 +12,11 @@ export type ChaincodeCode = ChaincodeErrorCode;
 export type LedgerFailure =
   /** The chaincode refused the call with a coded error. */
   | { readonly kind: 'chaincode'; readonly code: ChaincodeCode }
-  /** No peer answered or the call could not be completed: nothing was recorded. */
-  | { readonly kind: 'unavailable' }
+  /**
+   * No peer answered or the call could not be completed. `write` when it was a write that never
+   * reached submit (nothing was recorded); a read changes nothing, so it says nothing of that.
+   */
+  | { readonly kind: 'unavailable'; readonly write?: boolean }
   /** Endorsed and handed to submit; whether it was ordered and committed is not yet known. */
   | { readonly kind: 'commit-pending'; readonly txId: string }
   /** Committed but invalidated by the peers (MVCC_READ_CONFLICT and friends). */
@@ -69,7 +72,9 @@ export function problemForLedgerFailure(failure: LedgerFailure): ApiProblem {
     case 'unavailable':
       return new ApiProblem(
         'unavailable',
-        'The ledger is unreachable; nothing was recorded. Retry later.',
+        failure.write === true
+          ? 'The ledger is unreachable; nothing was recorded. Retry later.'
+          : 'The ledger is unreachable. Retry later.',
       );
     case 'commit-pending':
       return new ApiProblem(

@@ -8,6 +8,7 @@ import {
   tallyChunk,
   tallySchema,
   type ShardEntry,
+  type ShardRange,
   type ShardTally,
 } from '../../../../chaincode/src/domain/tally';
 import { makePoll } from '../pollFixture';
@@ -24,12 +25,37 @@ function entry(residentId: string, choices: string[]): ShardEntry {
   return { residentId, choices: () => choices };
 }
 
+/**
+ * A shard's ballots as the peer serves a non-paginated range: in key order from after the given
+ * resident, and, like Fabric past `ledger.state.totalQueryLimit`, ending without an error after
+ * `queryLimit` entries. `starts` records where each range began.
+ */
+function rangeOf(
+  entries: readonly ShardEntry[],
+  queryLimit = Infinity,
+): ShardRange & { starts: (string | null)[] } {
+  const starts: (string | null)[] = [];
+  return {
+    starts,
+    *entriesAfter(after: string | null): Generator<ShardEntry> {
+      starts.push(after);
+      let returned = 0;
+      for (const e of entries) {
+        if ((after === null || e.residentId > after) && returned < queryLimit) {
+          returned += 1;
+          yield e;
+        }
+      }
+    },
+  };
+}
+
 describe('tallyChunk', () => {
-  const entries = [
+  const entries = rangeOf([
     entry(id(1), ['north']),
     entry(id(2), ['south', 'east']),
     entry(id(3), ['north']),
-  ];
+  ]);
 
   it('counts a whole shard in one chunk when it fits', async () => {
     const { tally, counted } = await tallyChunk(emptyShardTally(closed, 0), entries, 10);
@@ -54,7 +80,11 @@ describe('tallyChunk', () => {
   it('finishes a shard in the same call when its last chunk is exactly full', async () => {
     const first = await tallyChunk(emptyShardTally(closed, 0), entries, 3);
     expect(first.tally.done).toBe(true);
-    const exact = await tallyChunk(emptyShardTally(closed, 0), entries.slice(0, 2), 2);
+    const exact = await tallyChunk(
+      emptyShardTally(closed, 0),
+      rangeOf([entry(id(1), ['north']), entry(id(2), ['south'])]),
+      2,
+    );
     expect(exact.tally.done).toBe(true);
   });
 
@@ -64,28 +94,56 @@ describe('tallyChunk', () => {
     expect(again).toEqual({ tally, counted: 0 });
   });
 
-  it('reads at most one entry past a full chunk and parses none it skips', async () => {
+  it('reads only the keys after the stored position, and at most one past a full chunk', async () => {
     let read = 0;
     let parsed = 0;
-    function* many(): Generator<ShardEntry> {
-      for (let n = 1; n <= 100; n += 1) {
-        read += 1;
-        yield {
-          residentId: id(n),
-          choices: () => {
-            parsed += 1;
-            return ['north'];
-          },
-        };
-      }
-    }
-    const first = await tallyChunk(emptyShardTally(closed, 0), many(), 10);
+    const many = Array.from({ length: 100 }, (_, i) => ({
+      residentId: id(i + 1),
+      choices: () => {
+        parsed += 1;
+        return ['north'];
+      },
+    }));
+    const range: ShardRange = {
+      *entriesAfter(after) {
+        for (const e of many.filter((m) => after === null || m.residentId > after)) {
+          read += 1;
+          yield e;
+        }
+      },
+    };
+    const first = await tallyChunk(emptyShardTally(closed, 0), range, 10);
     expect([read, parsed]).toEqual([11, 10]);
     read = 0;
     parsed = 0;
-    await tallyChunk(first.tally, many(), 10);
-    expect(parsed).toBe(10);
-    expect(read).toBe(21);
+    const second = await tallyChunk(first.tally, range, 10);
+    expect(second.tally.lastResidentId).toBe(id(20));
+    expect([read, parsed]).toEqual([11, 10]);
+  });
+
+  it('never marks a shard done when the peer’s query limit cut its range', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => entry(id(i + 1), ['north']));
+    const limited = rangeOf(all, 3);
+    let progress = emptyShardTally(closed, 0);
+    const chunks: { counted: number; done: boolean }[] = [];
+    while (!progress.done) {
+      const { tally, counted } = await tallyChunk(progress, limited, 5);
+      chunks.push({ counted, done: tally.done });
+      progress = tally;
+    }
+    expect(chunks).toEqual([
+      { counted: 3, done: false },
+      { counted: 3, done: false },
+      { counted: 1, done: true },
+    ]);
+    expect(progress).toMatchObject({ totalBallots: 7, counts: { north: 7 } });
+  });
+
+  it('starts each range after the last ballot counted, never at the shard’s first key', async () => {
+    const range = rangeOf(Array.from({ length: 5 }, (_, i) => entry(id(i + 1), ['north'])));
+    const first = await tallyChunk(emptyShardTally(closed, 0), range, 2);
+    await tallyChunk(first.tally, range, 2);
+    expect(range.starts).toEqual([null, id(2)]);
   });
 
   it.each([0, -1, 1.5, MAX_CHUNK_SIZE + 1])('rejects chunk size %s', async (size) => {
@@ -160,15 +218,18 @@ describe('chunked tally (property)', () => {
       .chain((c) => fc.shuffledSubarray(c, { minLength: c.length })),
   });
   const step = fc.record({ chunkSize: fc.integer({ min: 1, max: 7 }), persisted: fc.boolean() });
+  // The peer's totalQueryLimit, small enough to cut ranges often.
+  const queryLimit = fc.oneof(fc.constant(Infinity), fc.integer({ min: 1, max: 6 }));
 
-  it('equals an independent count of each resident’s latest ballot, however the shards are chunked', async () => {
+  it('equals an independent count of each resident’s latest ballot, however the shards are chunked and the ranges cut', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(residentIdArb, { minLength: 1, maxLength: 40 }),
         fc.array(vote, { maxLength: 150 }),
         fc.integer({ min: 32, max: 40 }),
         fc.array(step, { minLength: 1, maxLength: 20 }),
-        async (residents, votes, shardCount, schedule) => {
+        queryLimit,
+        async (residents, votes, shardCount, schedule, limit) => {
           const poll = { ...closed, shardCount };
           const latest = new Map<string, string[]>();
           for (const v of votes) {
@@ -189,6 +250,7 @@ describe('chunked tally (property)', () => {
               .filter(([who]) => shardOf(who, shardCount) === s)
               .sort(([a], [b]) => (a < b ? -1 : 1))
               .map(([who, choices]) => entry(who, choices));
+            const range = rangeOf(inShard, limit);
             let progress = emptyShardTally(poll, s);
             let i = s;
             // Each persisted call counts at least one ballot or finishes, so this bounds the calls;
@@ -200,7 +262,7 @@ describe('chunked tally (property)', () => {
                 throw new Error(`shard ${s} was not done after ${maxCalls} calls`);
               }
               const { chunkSize, persisted } = schedule[i % schedule.length]!;
-              const { tally } = await tallyChunk(progress, inShard, chunkSize);
+              const { tally } = await tallyChunk(progress, range, chunkSize);
               if (persisted || i >= s + schedule.length) {
                 progress = tally;
               }
