@@ -12,6 +12,7 @@
 //   --out      where the files go; default <runtime>/config
 //   --fabric   the folder `scripts/install-fabric.sh path` prints; needed only for core.yaml
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,7 +125,16 @@ function reader(vars) {
       return key;
     });
   };
-  return { text, port, list, raw: (name) => vars[name] };
+  const int = (name, min, max) => {
+    const value = vars[name];
+    if (value === undefined || value === '') throw new RenderError(`${name} is not set`);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new RenderError(`${name}=${value} is not an integer in ${min}..${max}`);
+    }
+    return n;
+  };
+  return { text, port, list, int, raw: (name) => vars[name] };
 }
 
 /** Reads the topology from the variables of topology.sh into one plain model. */
@@ -195,6 +205,10 @@ export function readTopology(vars) {
     chaincode: chaincodes[0],
     baselineChaincode: chaincodes[1],
     timeZone: r.text('VECHE_TIME_ZONE', 'TIMEZONE'),
+    // Bounds as the chaincode's config schema has them (chaincode/src/domain/config.ts).
+    maxClockSkewSeconds: r.int('VECHE_MAX_CLOCK_SKEW_SECONDS', 1, 3600),
+    expectedElectorate: r.int('VECHE_EXPECTED_ELECTORATE', 1, 64_000_000),
+    totalQueryLimit: r.int('VECHE_TOTAL_QUERY_LIMIT', 1, 10_000_000),
     ordererOrg: {
       msp: msps[0],
       cryptoName: msps[0].replace(/MSP$/, '') || msps[0],
@@ -540,7 +554,7 @@ export function renderOrdererEnv(topology, o, paths, runtime) {
 // residents' personal data; high enough that a normal commit (a few blocks) always finds it.
 const transientRetentionBlocks = 100;
 
-export function renderPeerEnv(org, paths, runtime) {
+export function renderPeerEnv(org, paths, runtime, totalQueryLimit) {
   const files = paths.org(org);
   const address = `${org.host}:${org.listen.port}`;
   const chaincodeAddress = `${org.host}:${org.chaincodeListen.port}`;
@@ -580,6 +594,9 @@ export function renderPeerEnv(org, paths, runtime) {
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
     CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
     CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: true,
+    // Records one non-paginated chaincode range read returns at most; past it the range ends
+    // without an error (a tally chunk detects that and never marks its shard done on a cut range).
+    CORE_LEDGER_STATE_TOTALQUERYLIMIT: totalQueryLimit,
     // Purged private data leaves the private data store at the next block, not 100 blocks later.
     CORE_LEDGER_PVTDATASTORE_PURGEINTERVAL: 1,
     CORE_OPERATIONS_LISTENADDRESS: `${org.host}:${org.ops.port}`,
@@ -608,13 +625,16 @@ function renderCliEnv(org, paths, identity) {
 
 // A chaincode server runs beside its organisation's peer, on the same host, and presents the
 // peer's TLS pair; its clients must hold a certificate of the organisation's TLS CA (mutual TLS).
-function renderCcaasEnv(org, chaincode, paths) {
+// The veche server also gets the digest of the config this organisation approves: its InitConfig
+// refuses any other (chaincode/src/domain/config.ts, assertPinnedConfig).
+function renderCcaasEnv(org, chaincode, paths, configDigest) {
   const files = paths.org(org);
   return envFile({
     CORE_CHAINCODE_ADDRESS: `${org.host}:${org.ccaas[chaincode].port}`,
     CORE_CHAINCODE_TLS_CERT_FILE: files.peerTlsCert,
     CORE_CHAINCODE_TLS_KEY_FILE: files.peerTlsKey,
     CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE: files.tlsCaCert,
+    ...(configDigest === undefined ? {} : { VECHE_CONFIG_SHA256: configDigest }),
   });
 }
 
@@ -657,15 +677,29 @@ export function renderCollections(topology, name) {
   )}\n`;
 }
 
+/**
+ * InitConfig's argument, as canonical JSON (keys sorted, no spaces: the chaincode's
+ * canonicalJson of the same config), so that its SHA-256 is the digest the chaincode servers are
+ * pinned to and the definition's version names.
+ */
 export function renderInitConfig(topology) {
-  return `${JSON.stringify({
+  const config = {
     departmentMspIds: topology.orgs
       .filter((org) => org.role === 'department')
       .map((org) => org.msp),
+    expectedElectorate: topology.expectedElectorate,
     gatewayMspId: topology.gatewayOrg.msp,
+    maxClockSkewSeconds: topology.maxClockSkewSeconds,
     regulatorMspIds: topology.orgs.filter((org) => org.role === 'regulator').map((org) => org.msp),
     timeZone: topology.timeZone,
-  })}\n`;
+  };
+  const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return `${JSON.stringify(sorted)}\n`;
+}
+
+/** The SHA-256 (hex) of InitConfig's argument: init.json without its final newline. */
+export function initConfigDigest(initJson) {
+  return createHash('sha256').update(initJson.trimEnd(), 'utf8').digest('hex');
 }
 
 /**
@@ -866,7 +900,10 @@ export function render({ env, runtime, out, fabric }) {
   for (const o of topology.orderers)
     files.set(`env/${o.name}.env`, renderOrdererEnv(topology, o, paths, runtime));
   for (const org of topology.orgs) {
-    files.set(`env/peer-${org.name}.env`, renderPeerEnv(org, paths, runtime));
+    files.set(
+      `env/peer-${org.name}.env`,
+      renderPeerEnv(org, paths, runtime, topology.totalQueryLimit),
+    );
     files.set(`env/admin-${org.name}.env`, renderCliEnv(org, paths, 'admin'));
     files.set(`env/client-${org.name}.env`, renderCliEnv(org, paths, 'client'));
   }
@@ -875,6 +912,7 @@ export function render({ env, runtime, out, fabric }) {
     [topology.baselineChaincode]: 'baselinePrivate',
   };
   let incomplete = false;
+  const initJson = renderInitConfig(topology);
   for (const chaincode of [topology.chaincode, topology.baselineChaincode]) {
     files.set(
       `chaincode/${chaincode}/collections_config.json`,
@@ -884,10 +922,14 @@ export function render({ env, runtime, out, fabric }) {
       const connection = renderConnection(org, chaincode, paths);
       incomplete ||= !connection.complete;
       files.set(`chaincode/${chaincode}/${org.name}/connection.json`, connection.json);
-      files.set(`env/ccaas-${chaincode}-${org.name}.env`, renderCcaasEnv(org, chaincode, paths));
+      const digest = chaincode === topology.chaincode ? initConfigDigest(initJson) : undefined;
+      files.set(
+        `env/ccaas-${chaincode}-${org.name}.env`,
+        renderCcaasEnv(org, chaincode, paths, digest),
+      );
     }
   }
-  files.set(`chaincode/${topology.chaincode}/init.json`, renderInitConfig(topology));
+  files.set(`chaincode/${topology.chaincode}/init.json`, initJson);
   if (incomplete) {
     notes.push(
       `connection.json files have no root_cert/client_cert/client_key: no crypto material in ${crypto} yet ` +

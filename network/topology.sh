@@ -15,6 +15,12 @@
 : "${VECHE_GATEWAY_ORG:=ITDEPT}"
 # The city's IANA time zone, written to the ledger by InitConfig (age checks count in it).
 : "${VECHE_TIME_ZONE:=Europe/Moscow}"
+# Also in InitConfig's config: how far a write's timestamp may be from each endorser's clock, and
+# the electorate new polls' shard counts follow (64 shards for a million residents).
+: "${VECHE_MAX_CLOCK_SKEW_SECONDS:=60}"
+: "${VECHE_EXPECTED_ELECTORATE:=1000000}"
+# Every peer's ledger.state.totalQueryLimit (Fabric's default): records per non-paginated range.
+: "${VECHE_TOTAL_QUERY_LIMIT:=100000}"
 
 # Orderers: CityOrdererMSP, SmartBFT. Ports: listen (clients and cluster), admin, operations.
 : "${VECHE_ORDERER_MSP:=CityOrdererMSP}"

@@ -236,13 +236,15 @@ install_package() {
   printf '%s' "$id"
 }
 
-# The chaincode server knows its package ID at start (the shim registers under it), so a new ID
-# or a newer build restarts it.
+# The chaincode server knows its package ID at start (the shim registers under it), so a new ID,
+# a newer build or a changed environment file (the veche server's pinned config digest) restarts it.
 start_chaincode_server() {
-  local chaincode=$1 org=$2 id=$3 name="ccaas-$1-$2" module address
+  local chaincode=$1 org=$2 id=$3 name="ccaas-$1-$2" module address env_sum
   module=$(module_of "$chaincode")
+  env_sum=$(sha256sum "$CONFIG/env/$name.env" | cut -d' ' -f1)
   if running_pid "$name" ccaas >/dev/null; then
-    if [ "$(cat "$PIDS/$name.ccid" 2>/dev/null)" = "$id" ] && [ ! "$module/dist/index.js" -nt "$PIDS/$name.pid" ]; then
+    if [ "$(cat "$PIDS/$name.ccid" 2>/dev/null)" = "$id" ] && [ ! "$module/dist/index.js" -nt "$PIDS/$name.pid" ] &&
+      [ "$(cat "$PIDS/$name.envsum" 2>/dev/null)" = "$env_sum" ]; then
       return 0
     fi
     stop_process "$name" ccaas
@@ -256,6 +258,7 @@ start_chaincode_server() {
     --chaincode-tls-client-cacert-file "$CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE" --module-path "$4"' \
     ccaas "$CONFIG/env/$name.env" "$CCAAS_SERVER" "$id" "$module"
   printf '%s' "$id" >"$PIDS/$name.ccid"
+  printf '%s' "$env_sum" >"$PIDS/$name.envsum"
   await_ready "$name" 30 tcp_open "$address"
 }
 
@@ -265,15 +268,23 @@ json_field() {
   node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const v=s.trim()?JSON.parse(s)[process.argv[1]]:undefined;process.stdout.write(v===undefined?"":String(v))})' "$1"
 }
 
-# The definition's version is a digest of what it fixes (policy, collections, init), so a change
-# to any of them is a new version and a new sequence; package IDs are per-org approvals.
+# The definition's version is a digest of what it fixes (policy, collections, init and, for veche,
+# the config its init writes), so a change to any of them is a new version and a new sequence;
+# package IDs are per-org approvals. veche's version ends with the config's own SHA-256 (the
+# digest its chaincode servers are pinned to), so the definition every org approves names the
+# config, and a new config needs a new init.
 definition_version() {
-  local chaincode=$1
-  {
+  local chaincode=$1 init="$CONFIG/chaincode/$1/init.json" digest
+  digest=$({
     printf '%s\n%s\n' "$chaincode" "$VECHE_ENDORSEMENT_POLICY"
     cat "$CONFIG/chaincode/$chaincode/collections_config.json"
     if [ "$chaincode" = "$VECHE_CHAINCODE" ]; then echo init-required; fi
-  } | sha256sum | cut -c1-12
+  } | sha256sum | cut -c1-12)
+  if [ "$chaincode" = "$VECHE_CHAINCODE" ]; then
+    # What the chaincode hashes: init.json without its final newline.
+    digest="$digest-config-$(printf '%s' "$(cat "$init")" | sha256sum | cut -c1-64)"
+  fi
+  echo "$digest"
 }
 
 definition_flags() {

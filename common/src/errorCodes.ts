@@ -10,6 +10,7 @@ export const CHAINCODE_ERROR_CODES = [
   'ALREADY_VOTED',
   'INVALID_STATE',
   'TALLY_PENDING',
+  'CLOCK_SKEW',
 ] as const;
 export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
 

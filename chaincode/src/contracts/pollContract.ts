@@ -1,5 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { createPoll, pollDraftSchema, transitionPoll, type PollAction } from '../domain/poll';
+import { shardCountFor } from '../domain/shard';
 import { fail } from '../errors';
 import { authorize } from '../identity/authorize';
 import { emitEvent } from '../ledger/events';
@@ -19,8 +20,13 @@ export class PollContract extends Contract {
     const draft = parseJsonArg(pollDraftSchema, draftJson, 'draft');
     const official = parseArg('officialId', officialId);
     const ledger = openLedger(ctx);
-    const caller = authorize(ctx, 'polls:CreatePoll', await requireConfig(ledger));
-    const poll = createPoll(draft, { ...transactionFacts(ctx), department: caller.mspId });
+    const config = await requireConfig(ledger);
+    const caller = authorize(ctx, 'polls:CreatePoll', config);
+    const poll = createPoll(draft, {
+      ...transactionFacts(ctx),
+      department: caller.mspId,
+      shardCount: shardCountFor(config.expectedElectorate),
+    });
     if ((await ledger.polls.get(poll.pollId)) !== null) {
       fail('CONFLICT', 'a poll with this ID already exists');
     }

@@ -9,6 +9,11 @@ export class ConfigRepository {
     return this.state.read(keys.config(), orgConfigSchema, 'config');
   }
 
+  /** Whether a config is stored, whatever its shape (an older version's config is replaced). */
+  async exists(): Promise<boolean> {
+    return (await this.state.stub.getState(this.state.key(keys.config()))).length > 0;
+  }
+
   async put(config: OrgConfig): Promise<void> {
     await this.state.write(keys.config(), config);
   }

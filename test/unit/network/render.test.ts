@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -323,10 +324,34 @@ describe('network/render.mjs', () => {
     it('writes the InitConfig argument from the organisations', () => {
       expect(JSON.parse(read('chaincode/veche/init.json'))).toEqual({
         departmentMspIds: ['ITDeptMSP', 'CivicChamberMSP'],
+        expectedElectorate: 1000000,
         gatewayMspId: 'ITDeptMSP',
+        maxClockSkewSeconds: 60,
         regulatorMspIds: ['RegulatorMSP'],
         timeZone: 'Europe/Moscow',
       });
+    });
+
+    it('writes InitConfig’s argument as canonical JSON and pins every veche server to its digest', () => {
+      const text = read('chaincode/veche/init.json').trimEnd();
+      const config = JSON.parse(text) as Record<string, unknown>;
+      const keys = Object.keys(config);
+      expect(keys).toEqual([...keys].sort());
+      expect(JSON.stringify(config)).toBe(text);
+      const digest = createHash('sha256').update(text).digest('hex');
+      for (const name of envFiles('ccaas-veche-')) {
+        expect(envOf(name).VECHE_CONFIG_SHA256).toBe(digest);
+      }
+      for (const name of envFiles('ccaas-baseline-')) {
+        expect(envOf(name).VECHE_CONFIG_SHA256).toBeUndefined();
+      }
+    });
+
+    it('sets every peer’s totalQueryLimit from VECHE_TOTAL_QUERY_LIMIT', () => {
+      render({ VECHE_TOTAL_QUERY_LIMIT: '250' });
+      for (const name of envFiles('peer-')) {
+        expect(envOf(name).CORE_LEDGER_STATE_TOTALQUERYLIMIT).toBe('250');
+      }
     });
 
     it('asks cryptogen for NodeOUs, one client per peer org and loopback SANs', () => {

@@ -14,6 +14,8 @@ const config: OrgConfig = {
   gatewayMspId: 'ITDeptMSP',
   regulatorMspIds: ['RegulatorMSP'],
   timeZone: 'Europe/Moscow',
+  maxClockSkewSeconds: 60,
+  expectedElectorate: 1000000,
 };
 
 const as = (mspId: string, role: Role | null): Caller => ({ mspId, role });
