@@ -17,11 +17,22 @@ export interface CollectionHashes {
   readonly pvtRwsetHash: Buffer;
 }
 
+/** A range read of public state, as the read set records it for validation. */
+export interface RangeRead {
+  readonly namespace: string;
+  readonly startKey: string;
+  readonly endKey: string;
+  readonly exhausted: boolean;
+  /** The keys the transaction consumed from the range, in order. */
+  readonly keys: readonly string[];
+}
+
 export interface RecordedTransaction {
   readonly validationCode: number;
   readonly creatorMspId: string;
   readonly endorserMspIds: readonly string[];
   readonly collectionHashes: readonly CollectionHashes[];
+  readonly rangeReads: readonly RangeRead[];
 }
 
 const bytes = (value: Uint8Array | string): Uint8Array =>
@@ -47,6 +58,7 @@ export async function recordedTransaction(
   const transaction = peer.Transaction.deserializeBinary(bytes(payload.getData()));
   const endorserMspIds: string[] = [];
   const collectionHashes: CollectionHashes[] = [];
+  const rangeReads: RangeRead[] = [];
   for (const action of transaction.getActionsList()) {
     const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(bytes(action.getPayload()));
     const endorsed = actionPayload.getAction();
@@ -64,6 +76,22 @@ export async function recordedTransaction(
       bytes(chaincodeAction.getResults()),
     );
     for (const namespaceSet of rwset.getNsRwsetList()) {
+      const kvRwset = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(
+        bytes(namespaceSet.getRwset()),
+      );
+      for (const range of kvRwset.getRangeQueriesInfoList()) {
+        rangeReads.push({
+          namespace: namespaceSet.getNamespace(),
+          startKey: range.getStartKey(),
+          endKey: range.getEndKey(),
+          exhausted: range.getItrExhausted(),
+          keys:
+            range
+              .getRawReads()
+              ?.getKvReadsList()
+              .map((read) => read.getKey()) ?? [],
+        });
+      }
       for (const hashed of namespaceSet.getCollectionHashedRwsetList()) {
         const hashedRwset = ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(
           bytes(hashed.getHashedRwset()),
@@ -85,6 +113,7 @@ export async function recordedTransaction(
     creatorMspId: mspOf(signatureHeader.getCreator()),
     endorserMspIds,
     collectionHashes,
+    rangeReads,
   };
 }
 
