@@ -7,6 +7,12 @@ import { z } from 'zod';
  */
 export const pollIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits');
 
+/**
+ * A Fabric transaction ID: the lowercase hex SHA-256 of the proposal's nonce and creator, as
+ * every Fabric client computes it.
+ */
+export const txIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
 /** A resident's pseudonym: lowercase hex of an HMAC-SHA-256, as API.md defines it. */
 export const residentIdSchema = z
   .string()

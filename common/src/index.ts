@@ -8,7 +8,7 @@ export {
   codedMessage,
   type ChaincodeErrorCode,
 } from './errorCodes';
-export { pollIdSchema, residentIdSchema } from './ids';
+export { pollIdSchema, residentIdSchema, txIdSchema } from './ids';
 export {
   checkPollDraft,
   eligibilitySchema,

@@ -20,7 +20,7 @@ import { createSessionIndex, createSessionStore } from './redis/sessions.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { ballotHandlers, ballotRecoveries } from './routes/ballots.js';
-import { mountRoutes, type Handlers } from './routes/mount.js';
+import { methodNotAllowed, mountRoutes, type Handlers } from './routes/mount.js';
 import { pollHandlers, pollRecoveries } from './routes/polls.js';
 import { residentHandlers } from './routes/residents.js';
 import { serviceHandlers } from './routes/service.js';
@@ -186,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
     recoveries: { ...pollRecoveries(polls), ...ballotRecoveries(ballots) },
     metrics,
   });
+  app.use(methodNotAllowed(routeSpecs));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

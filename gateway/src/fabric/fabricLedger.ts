@@ -77,7 +77,7 @@ export function translateFabricError(
     const code = parseChaincodeCode(text);
     if (code !== undefined) return new LedgerError({ kind: 'chaincode', code }, cause);
   }
-  return new LedgerError({ kind: 'unavailable' }, cause);
+  return new LedgerError({ kind: 'unavailable', write: phase === 'endorse' }, cause);
 }
 
 function json(bytes: Uint8Array): unknown {
@@ -304,7 +304,11 @@ class FabricLedger implements Ledger {
           qscc.evaluate('GetBlockByTxID', options),
         ]),
       );
-      return decodeProcessedTransaction(transaction, decodeBlockNumber(block));
+      return decodeProcessedTransaction(
+        transaction,
+        decodeBlockNumber(block),
+        this.config.chaincode,
+      );
     } catch (error: unknown) {
       // qscc answers an unknown ID with an endorsement error, not a transport error.
       if (

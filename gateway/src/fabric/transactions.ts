@@ -118,17 +118,20 @@ export function decodeTransactionEnvelope(
 /**
  * Decodes qscc's ProcessedTransaction: validation code, submitter and endorser MSPs, the
  * function and arguments called, and the chaincode event. Reads only what the ledger holds,
- * never the gateway's own records, so a receipt check proves something.
+ * never the gateway's own records, so a receipt check proves something. Undefined for a
+ * transaction that is not a call of `chaincode` (a configuration update, another chaincode):
+ * for the gateway's questions the ledger holds no such transaction.
  */
 export function decodeProcessedTransaction(
   bytes: Uint8Array,
   blockNumber: number,
-): LedgerTransaction {
+  chaincode: string,
+): LedgerTransaction | undefined {
   const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
   const envelope = processed.getTransactionenvelope();
-  if (envelope === undefined) throw new Error('transaction without envelope');
+  if (envelope === undefined) return undefined;
   const transaction = decodeTransactionEnvelope(envelope);
-  if (transaction === undefined) throw new Error('not an endorser transaction');
+  if (transaction === undefined || transaction.chaincode !== chaincode) return undefined;
   return {
     txId: transaction.txId,
     validationCode: validationCodeName(processed.getValidationcode()),

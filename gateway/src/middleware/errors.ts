@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LedgerError, problemForLedgerFailure } from '../services/ledgerErrors.js';
-import { ApiProblem } from '../services/problems.js';
+import { ApiProblem, invalidRequest } from '../services/problems.js';
 
 interface BodyParserError {
   readonly type: string;
@@ -19,6 +19,13 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 export function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
   if (error instanceof LedgerError) return problemForLedgerFailure(error.failure);
+  // Express's router could not decode a path segment's percent-escapes (`%E0%A4%A`).
+  if (error instanceof URIError) {
+    return invalidRequest(
+      [{ path: '', message: 'the path is not valid percent-encoded UTF-8' }],
+      'The path is not valid.',
+    );
+  }
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':
@@ -38,6 +45,7 @@ export function toProblem(error: unknown): ApiProblem {
 }
 
 export function sendProblem(res: Response, problem: ApiProblem): void {
+  if (problem.extra.allow !== undefined) res.setHeader('Allow', problem.extra.allow.join(', '));
   if (problem.extra.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(problem.extra.retryAfterSeconds));
   }

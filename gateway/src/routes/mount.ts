@@ -159,6 +159,43 @@ function send(res: Response, result: HandlerResult): void {
 }
 
 /**
+ * 405 for a path the API serves asked with a method it does not serve there (the 404 catch-all
+ * would call a known resource unknown). Paths match as Express matches them: case-insensitive,
+ * an optional trailing slash, a parameter being one non-empty segment.
+ */
+export function methodNotAllowed(specs: readonly RouteSpec[]): RequestHandler {
+  const byPath = new Map<string, Set<string>>();
+  for (const spec of specs) {
+    const methods = byPath.get(spec.path) ?? new Set<string>();
+    methods.add(spec.method.toUpperCase());
+    if (spec.method === 'get') methods.add('HEAD');
+    byPath.set(spec.path, methods);
+  }
+  const patterns = [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(
+      `^${path
+        .split(/\{\w+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]+')}/?$`,
+      'i',
+    ),
+    allow: [...methods].sort(),
+  }));
+  return (req, _res, next) => {
+    const found = patterns.find(({ pattern }) => pattern.test(req.path));
+    if (found === undefined || found.allow.includes(req.method)) {
+      next();
+      return;
+    }
+    next(
+      new ApiProblem('method-not-allowed', `This resource answers ${found.allow.join(', ')}.`, {
+        allow: found.allow,
+      }),
+    );
+  };
+}
+
+/**
  * Mounts each spec. A browser route (/auth/*) runs its handler directly, timed like the rest.
  * Every other route: authentication and role first (401/403 before 400), then the caller's rate
  * limit, then the body (415, 413, malformed JSON), then schema validation, then idempotency,

@@ -10,7 +10,7 @@ import type {
 } from './ledger.js';
 import { LedgerError } from './ledgerErrors.js';
 import { pendingWrite, type PendingWrite } from './pendingWrites.js';
-import { requirePollIdForm } from './pollIds.js';
+import { requirePollIdForm, requireTxIdForm } from './pollIds.js';
 import type { LiveCounts, Locks } from './ports.js';
 import { ApiProblem, invalidRequest, jsonPointer } from './problems.js';
 
@@ -132,6 +132,7 @@ export function createBallotService(
       });
     },
     async receipt(txId): Promise<ReceiptCheck> {
+      requireTxIdForm(txId);
       const tx = await ledger.getTransaction(txId);
       const cast = tx === undefined ? undefined : castBy(tx);
       if (tx === undefined || cast === undefined) {

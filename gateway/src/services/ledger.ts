@@ -117,7 +117,10 @@ export interface Ledger {
   finalizeTally(department: string, pollId: string): Promise<Committed<LedgerTally>>;
   getTally(pollId: string): Promise<LedgerTally>;
 
-  /** Reads a transaction and its block from the regulator's peer; undefined if unknown. */
+  /**
+   * Reads a veche transaction and its block from the regulator's peer; undefined if unknown or
+   * not a call of the veche chaincode.
+   */
   getTransaction(txId: string): Promise<LedgerTransaction | undefined>;
   /** Follows the blocks committed on the regulator's peer, from `startBlock` on. */
   auditBlocks(startBlock: number): Promise<AuditBlockStream>;

@@ -1,4 +1,4 @@
-import { pollIdSchema } from '@veche/common';
+import { pollIdSchema, txIdSchema } from '@veche/common';
 import { ApiProblem } from './problems.js';
 
 /**
@@ -8,4 +8,10 @@ import { ApiProblem } from './problems.js';
  */
 export function requirePollIdForm(pollId: string): void {
   if (!pollIdSchema.safeParse(pollId).success) throw new ApiProblem('not-found', 'No such poll.');
+}
+
+/** The same for a transaction ID: the ledger names every transaction with 64 hex digits. */
+export function requireTxIdForm(txId: string): void {
+  if (!txIdSchema.safeParse(txId).success)
+    throw new ApiProblem('not-found', 'The ledger holds no ballot transaction with this ID.');
 }

@@ -7,6 +7,7 @@ const problemTypes = {
   'not-registered': { status: 403, title: 'The resident is not registered' },
   'not-eligible': { status: 403, title: 'The resident is not eligible for this poll' },
   'not-found': { status: 404, title: 'No such resource' },
+  'method-not-allowed': { status: 405, title: 'The resource does not support this method' },
   'poll-not-open': { status: 409, title: 'The poll is not open' },
   'already-voted': { status: 409, title: 'The resident has already voted in this poll' },
   'invalid-state': { status: 409, title: 'The resource is not in a state that allows this' },
@@ -20,7 +21,7 @@ const problemTypes = {
   'unsupported-media-type': { status: 415, title: 'The body must be application/json' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal error' },
-  unavailable: { status: 503, title: 'A dependency is unavailable; nothing was recorded' },
+  unavailable: { status: 503, title: 'A dependency is unavailable' },
   'commit-pending': { status: 503, title: 'Submitted; the outcome is not yet known' },
 } as const;
 
@@ -57,6 +58,8 @@ export class ApiProblem extends Error {
       readonly errors?: FieldError[];
       readonly txId?: string;
       readonly retryAfterSeconds?: number;
+      /** For 405: the methods the resource answers. */
+      readonly allow?: readonly string[];
     } = {},
   ) {
     super(`${type}: ${detail}`);

@@ -342,7 +342,7 @@ describe('with the ledger unreachable', () => {
       request(gateway.app).get('/api/v1/polls'),
       request(gateway.app).get(`/api/v1/polls/${pollId}`),
       request(gateway.app).get(`/api/v1/polls/${pollId}/results`),
-      request(gateway.app).get('/api/v1/receipts/tx1'),
+      request(gateway.app).get(`/api/v1/receipts/${'ab'.repeat(32)}`),
       request(gateway.app).post('/api/v1/polls').set(bearer(tokens.official)).send(draft),
       request(gateway.app).post(`/api/v1/polls/${pollId}/open`).set(bearer(tokens.official)),
       request(gateway.app).post(`/api/v1/polls/${pollId}/close`).set(bearer(tokens.official)),
@@ -390,6 +390,55 @@ describe('with the ledger unreachable', () => {
         .send({ choices: ['north'] });
       expect(response.body).toMatchObject({ type: 'unavailable' });
     }
+  });
+});
+
+describe('API.md conformance of paths and methods', () => {
+  it('answers 404 for a transaction ID of another form without asking the ledger', async () => {
+    for (const txId of ['abc', 'AB'.repeat(32), 'g'.repeat(64)]) {
+      const response = await request(gateway.app).get(`/api/v1/receipts/${txId}`);
+      expect([txId, response.status, (response.body as { type: string }).type]).toEqual([
+        txId,
+        404,
+        'not-found',
+      ]);
+    }
+  });
+
+  it('answers 400 invalid-request, not 500, for a path with a bad percent-escape', async () => {
+    for (const path of [`/api/v1/polls/%E0%A4%A`, `/api/v1/receipts/%ZZ`, `/api/v1/polls/%`]) {
+      const response = await request(gateway.app).get(path);
+      expect([path, response.status]).toEqual([path, 400]);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ type: 'invalid-request' });
+    }
+  });
+
+  it('answers 405 with Allow for a known path asked with a method it does not serve', async () => {
+    const cases: [string, string, string][] = [
+      ['delete', `/api/v1/polls/${pollId}`, 'GET, HEAD'],
+      ['put', '/api/v1/polls', 'GET, HEAD, POST'],
+      ['get', `/api/v1/polls/${pollId}/open`, 'POST'],
+      ['post', `/api/v1/receipts/${'ab'.repeat(32)}`, 'GET, HEAD'],
+      ['patch', '/API/V1/RESIDENTS/ME/', 'GET, HEAD, POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await request(gateway.app)[method as 'get'](path);
+      expect([method, path, response.status, response.headers.allow]).toEqual([
+        method,
+        path,
+        405,
+        allow,
+      ]);
+      expect(response.body).toMatchObject({ type: 'method-not-allowed', status: 405 });
+    }
+    await request(gateway.app).delete('/api/v1/nothing-here').expect(404);
+  });
+
+  it('says nothing about what was recorded when a read fails', async () => {
+    const response = await request(gateway.app).get(`/api/v1/polls/${pollId}`).expect(503);
+    expect(response.body).toMatchObject({ type: 'unavailable' });
+    expect(JSON.stringify(response.body)).not.toMatch(/record/i);
   });
 });
 

@@ -207,6 +207,7 @@ describe('decodeProcessedTransaction', () => {
     const transaction = decodeProcessedTransaction(
       processedTransactionBytes(conflicted, codes.MVCC_READ_CONFLICT),
       42,
+      'veche',
     );
     expect(transaction).toEqual({
       txId: 'tx-conflict',
@@ -230,5 +231,21 @@ describe('decodeProcessedTransaction', () => {
         },
       },
     });
+  });
+  it('answers undefined for a configuration transaction or another chaincode’s, never throws', () => {
+    expect(
+      decodeProcessedTransaction(
+        processedTransactionBytes(configTransaction('2030-01-02T03:04:05Z'), codes.VALID),
+        0,
+        'veche',
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeProcessedTransaction(
+        processedTransactionBytes(otherChaincode, codes.VALID),
+        43,
+        'veche',
+      ),
+    ).toBeUndefined();
   });
 });

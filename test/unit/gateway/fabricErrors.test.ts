@@ -95,7 +95,14 @@ describe('translating Fabric client errors', () => {
       transactionId: txId,
       message: 'connection refused',
     });
-    expect(translateFabricError(down, 'endorse', txId).failure).toEqual({ kind: 'unavailable' });
+    expect(translateFabricError(down, 'endorse', txId).failure).toEqual({
+      kind: 'unavailable',
+      write: true,
+    });
+    expect(translateFabricError(down, 'evaluate').failure).toEqual({
+      kind: 'unavailable',
+      write: false,
+    });
   });
 
   it('keeps the client error’s name, message, gRPC code and node details for the log', () => {
