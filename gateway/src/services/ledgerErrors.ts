@@ -122,5 +122,12 @@ function problemForChaincodeCode(code: ChaincodeCode): ApiProblem {
       return new ApiProblem('invalid-state', 'The poll is not in a state that allows this.');
     case 'TALLY_PENDING':
       return new ApiProblem('tally-pending', 'The final tally is not yet recorded.');
+    case 'CLOCK_SKEW':
+      // An endorser found the gateway's transaction time too far from its own clock: the
+      // gateway's fault, not the caller's, and nothing was written.
+      return new ApiProblem(
+        'unavailable',
+        'The ledger refused the transaction time; nothing was recorded. Retry later.',
+      );
   }
 }

@@ -32,10 +32,18 @@ describe('chaincode error mapping', () => {
     expect([problem.status, problem.type]).toEqual([status, type]);
   });
 
-  it('covers every chaincode code', () => {
+  it('covers every chaincode code, each a 4xx except the gateway’s own clock skew', () => {
     for (const code of chaincodeCodes) {
-      expect(problemForLedgerFailure({ kind: 'chaincode', code }).status).toBeLessThan(500);
+      const status = problemForLedgerFailure({ kind: 'chaincode', code }).status;
+      if (code === 'CLOCK_SKEW') expect(status).toBe(503);
+      else expect(status).toBeLessThan(500);
     }
+  });
+
+  it('answers an endorser’s CLOCK_SKEW refusal 503 unavailable: the gateway’s clock, not the caller', () => {
+    expect(problemForLedgerFailure({ kind: 'chaincode', code: 'CLOCK_SKEW' }).type).toBe(
+      'unavailable',
+    );
   });
 
   it('answers 503 unavailable and 503 commit-pending with the txId', () => {
