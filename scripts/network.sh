@@ -397,8 +397,20 @@ await_discovery() {
   say "discovery on peer-${VECHE_GATEWAY_ORG_NAME} sees every department: ${departments[*]}"
 }
 
+# One change at a time: two `up`s at once (npm start and a test run, say) would both find a
+# chaincode server down and race to start it on the same port. Waits for the other to finish.
+lock_network() {
+  mkdir -p "$NETWORK"
+  exec 9>"$NETWORK/.lock"
+  if ! flock -n 9; then
+    say "another network.sh is changing ${NETWORK}; waiting for it"
+    flock 9
+  fi
+}
+
 up() {
   require_fabric
+  lock_network
   mkdir -p "$LOGS" "$PIDS"
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -479,6 +491,7 @@ report_heights() {
 
 down() {
   local rows=() i name kind
+  lock_network
   if [ -f "$CONFIG/processes.tsv" ]; then mapfile -t rows < <(process_rows); fi
   # Chaincode servers first, orderers last: the reverse of the start order.
   for ((i = ${#rows[@]} - 1; i >= 0; i--)); do

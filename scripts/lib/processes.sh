@@ -15,7 +15,8 @@ alive() {
 launch() {
   local name=$1
   shift
-  "$@" >>"$LOGS/$name.log" 2>&1 &
+  # fd 9 is network.sh's lock: a long-lived child must not hold it after its starter exits.
+  "$@" 9>&- >>"$LOGS/$name.log" 2>&1 &
   local pid=$!
   printf '%s' "$pid" >"$PIDS/$name.pid"
   started+=("$name")
