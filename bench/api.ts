@@ -90,13 +90,15 @@ async function main(): Promise<void> {
     const pool = flags.concurrency * flags.residentsPerWorker;
     const tokens: string[] = [];
     const residentIds: string[] = [];
+    let next = 0;
     const registration = await runLoad({
       name: 'registering residents (REST)',
       seconds: 600,
       concurrency: flags.concurrency,
       maxTasks: pool,
-      task: async (worker, iteration) => {
-        const index = worker + iteration * flags.concurrency;
+      task: async () => {
+        // One shared cursor: workers finish at different speeds, so none may own a fixed slice.
+        const index = next++;
         if (index >= pool) return;
         const token = await devToken(system.issuer, {
           sub: `bench-resident-${run}-${index}`,

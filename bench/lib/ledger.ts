@@ -57,13 +57,15 @@ export async function registerBenchResidents(
   const residents = veche(network, 'residents');
   const departments = network.departments.map((org) => org.mspId);
   const ids = Array.from({ length: count }, () => hex(32));
+  let next = 0;
   const result = await runLoad({
     name: 'registering residents',
     seconds: 600,
     concurrency,
     maxTasks: count,
-    task: async (worker, iteration) => {
-      const residentId = ids[worker + iteration * concurrency];
+    task: async () => {
+      // One shared cursor: workers finish at different speeds, so none may own a fixed slice.
+      const residentId = ids[next++];
       if (residentId === undefined) return;
       const personalData = {
         name: '',
