@@ -7,14 +7,14 @@ import { createSessionAuth } from './auth/sessions.js';
 import type { AuthVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import { createSealer } from './crypto/sealer.js';
-import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { errorForLog, errorHandler, notFoundHandler } from './middleware/errors.js';
 import { createHttpLogger } from './middleware/logger.js';
 import type { Metrics } from './middleware/metrics.js';
 import { createAuditIndex } from './redis/auditIndex.js';
 import { createIdempotency, createIdempotencyRecords } from './redis/idempotency.js';
 import { createLiveCounts } from './redis/liveCounts.js';
 import { createPendingTallies } from './redis/pendingTallies.js';
-import { createLocks } from './redis/locks.js';
+import { createLocks, createTallyLocks } from './redis/locks.js';
 import { createRateLimits } from './redis/rateLimits.js';
 import { createSessionIndex, createSessionStore } from './redis/sessions.js';
 import { auditHandlers } from './routes/audit.js';
@@ -43,6 +43,7 @@ export interface AppDeps {
 }
 
 const readinessTimeoutMs = 2000;
+
 /** Service endpoints stay outside the address limit so probes and scrapes are never refused. */
 const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -146,10 +147,19 @@ export function createApp(deps: AppDeps): Express {
     allowHttpIssuer: config.nodeEnv !== 'production',
   });
 
-  const polls = createPollService(ledger, liveCounts, createPendingTallies(redis));
+  const polls = createPollService(ledger, liveCounts, createPendingTallies(redis), {
+    tallyLocks: createTallyLocks(redis),
+    closeWaitMs: config.closeWaitMs,
+    onTallyError: (error, pollId) => {
+      logger.error(
+        { pollId, err: errorForLog(error) },
+        'tally failed after its close answered 202; the next close or start resumes it',
+      );
+    },
+  });
   const ballots = createBallotService(ledger, locks, liveCounts, (error, txId) => {
     logger.warn(
-      { txId, err: { name: error instanceof Error ? error.name : typeof error } },
+      { txId, err: errorForLog(error) },
       'live counts not updated for a committed ballot; the block indexer applies it',
     );
   });
@@ -188,6 +198,6 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(methodNotAllowed(routeSpecs));
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler());
   return app;
 }

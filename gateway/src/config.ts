@@ -167,6 +167,11 @@ const envSchema = z.object({
   RATE_LIMIT_RESIDENT_PER_MIN: positiveInt
     .default(60)
     .describe('requests per minute per authenticated caller'),
+  CLOSE_WAIT_MS: positiveInt
+    .default(20000)
+    .describe(
+      'how long POST /close waits for the final tally before answering 202 (the tally goes on)',
+    ),
   DEPARTMENT_MSP_IDS: z
     .string()
     .default('ITDeptMSP,CivicChamberMSP')
@@ -267,6 +272,8 @@ export interface Config {
    */
   readonly trustProxy: TrustProxy;
   readonly rateLimits: { readonly ipPerSecond: number; readonly callerPerMinute: number };
+  /** How long a close waits for its final tally before answering 202 Accepted. */
+  readonly closeWaitMs: number;
   readonly departmentMspIds: readonly string[];
   /** Undefined when no identities are configured: every ledger endpoint then answers 503. */
   readonly fabric: FabricConfig | undefined;
@@ -357,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipPerSecond: e.RATE_LIMIT_IP_PER_SEC,
       callerPerMinute: e.RATE_LIMIT_RESIDENT_PER_MIN,
     },
+    closeWaitMs: e.CLOSE_WAIT_MS,
     departmentMspIds: e.DEPARTMENT_MSP_IDS,
     fabric,
   };

@@ -7,6 +7,7 @@ import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
 import { createLiveCounts } from './redis/liveCounts.js';
 import { createPendingTallies } from './redis/pendingTallies.js';
+import { createTallyLocks } from './redis/locks.js';
 import { createPollService } from './services/polls.js';
 import { createAuditIndex } from './redis/auditIndex.js';
 import { createRedisClient, waitForRedis } from './redis/client.js';
@@ -57,7 +58,11 @@ async function main(): Promise<void> {
   if (config.fabric !== undefined) {
     // API.md: the gateway's start resumes a tally that a stopped gateway left unfinished. It
     // runs beside the server; a failure is logged and the next close or start retries.
-    createPollService(ledger, createLiveCounts(redis), createPendingTallies(redis))
+    // The same tally lock as a close, so a poll a request is tallying is left to it.
+    createPollService(ledger, createLiveCounts(redis), createPendingTallies(redis), {
+      tallyLocks: createTallyLocks(redis),
+      closeWaitMs: config.closeWaitMs,
+    })
       .resumeTallies()
       .then((finished) => {
         if (finished > 0) logger.info({ finished }, 'resumed interrupted tallies');

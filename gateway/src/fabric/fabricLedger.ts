@@ -42,7 +42,7 @@ const grpcCodeNames = new Map<number, string>(
 function causeOf(error: unknown): LedgerErrorCause {
   if (error instanceof GatewayError) {
     return {
-      name: error.name,
+      class: error.name,
       message: error.message,
       grpcCode: grpcCodeNames.get(error.code) ?? String(error.code),
       details: error.details.map(
@@ -51,8 +51,8 @@ function causeOf(error: unknown): LedgerErrorCause {
     };
   }
   return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: typeof error, message: 'not an Error' };
+    ? { class: error.name, message: error.message }
+    : { class: typeof error, message: 'not an Error' };
 }
 
 /**

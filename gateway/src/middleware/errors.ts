@@ -1,6 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
-import { LedgerError, problemForLedgerFailure } from '../services/ledgerErrors.js';
+import {
+  LedgerError,
+  problemForLedgerFailure,
+  type LedgerErrorCause,
+} from '../services/ledgerErrors.js';
 import { ApiProblem, invalidRequest } from '../services/problems.js';
 
 interface BodyParserError {
@@ -13,6 +16,39 @@ function isBodyParserError(error: unknown): error is BodyParserError {
     error !== null &&
     typeof (error as { type?: unknown }).type === 'string'
   );
+}
+
+/** What a log line says of an error: its kind, our message, the ledger's cause; no stack. */
+export interface LoggedError {
+  /** The error's class (not `name`: the logger redacts every `name` as a personal detail). */
+  readonly class: string;
+  readonly message: string;
+  /** The problem type answered, when the error was (or maps to) one. */
+  readonly problem?: string;
+  readonly ledger?: LedgerError['failure'];
+  /** What the ledger's client reported (not `cause`: pino folds that into the message). */
+  readonly client?: LedgerErrorCause;
+}
+
+/**
+ * An error as the log keeps it: class, message, the ledger failure and its client's cause (gRPC
+ * code, nodes' messages). No stack: the gateway's own errors are expected outcomes, and a stack
+ * made up for a status code says nothing. No request data: messages are ours or our clients'.
+ */
+export function errorForLog(error: unknown): LoggedError {
+  if (error instanceof LedgerError) {
+    return {
+      class: error.name,
+      message: error.message,
+      problem: problemForLedgerFailure(error.failure).type,
+      ledger: error.failure,
+      ...(error.ledgerCause === undefined ? {} : { client: error.ledgerCause }),
+    };
+  }
+  if (error instanceof ApiProblem)
+    return { class: error.name, message: error.message, problem: error.type };
+  if (error instanceof Error) return { class: error.name, message: error.message };
+  return { class: typeof error, message: 'a non-Error value was thrown' };
 }
 
 /** Maps anything thrown during a request to the ApiProblem it stands for. */
@@ -55,23 +91,19 @@ export function sendProblem(res: Response, problem: ApiProblem): void {
     .send(JSON.stringify(problem.toBody()));
 }
 
-/** The one error handler: problem+json, no stack traces or internal messages in bodies. */
-export function errorHandler(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+/**
+ * The one error handler: problem+json, no stack traces or internal messages in bodies. The error
+ * is handed to the access log (pino-http's `res.err`), so a failed request is one log line that
+ * carries its status and its cause.
+ */
+export function errorHandler() {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const problem = toProblem(error);
-    if (problem.status >= 500 && problem.type !== 'commit-pending') {
-      // Only the error's class and message: messages of our dependencies carry no request data.
-      const cause =
-        error instanceof Error
-          ? { name: error.name, message: error.message }
-          : { value: typeof error };
-      logger.error({ reqId: req.id, err: cause, problem: problem.type }, 'request failed');
-    }
-    sendProblem(res, problem);
+    res.err = errorForLog(error) as unknown as Error;
+    sendProblem(res, toProblem(error));
   };
 }
 

@@ -28,6 +28,20 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     : pino(options, destination as DestinationStream);
 }
 
+/**
+ * The error serializer pino applies first adds `stack` (and a `type` naming the class, `Object`
+ * for the plain records the error handler logs) to every error-like value, nested ones too.
+ */
+function withoutStacks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutStacks);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, field]) => key !== 'stack' && !(key === 'type' && field === 'Object'))
+      .map(([key, field]) => [key, withoutStacks(field)]),
+  );
+}
+
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -50,7 +64,12 @@ export function createHttpLogger(logger: Logger): HttpLogger {
         path: req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // No stack: pino-http makes up an Error for a 5xx answered without one, and the
+      // gateway's own errors are expected outcomes whose stack says nothing.
+      err: withoutStacks,
     },
+    // The error handler puts the request's error, already reduced for the log, in res.err.
+    customErrorMessage: () => 'request failed',
     customLogLevel: (_req, res, error) =>
       error !== undefined || res.statusCode >= 500
         ? 'error'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ApiProblem } from '../services/problems.js';
-import type { Locks } from '../services/ports.js';
+import type { HeldLocks, Locks } from '../services/ports.js';
 import { redisUnavailable } from './errors.js';
 
 const release = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -39,4 +39,48 @@ export function createLocks(redis: Redis, options: { ttlMs: number; waitMs: numb
       }
     },
   };
+}
+
+const renew = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * Locks renewed every third of their TTL while the work runs, so a long tally keeps its lock and
+ * a gateway that dies mid-tally frees it within `ttlMs`.
+ */
+export function createHeldLocks(redis: Redis, options: { ttlMs: number }): HeldLocks {
+  return {
+    async tryWithLock<T>(
+      name: string,
+      work: () => Promise<T>,
+    ): Promise<{ readonly ran: true; readonly value: T } | { readonly ran: false }> {
+      const key = `lock:${name}`;
+      const token = randomUUID();
+      const taken = await redis
+        .set(key, token, 'PX', options.ttlMs, 'NX')
+        .catch((error: unknown) => {
+          throw redisUnavailable(error);
+        });
+      if (taken !== 'OK') return { ran: false };
+      const renewal = setInterval(
+        () => {
+          void redis.eval(renew, 1, key, token, String(options.ttlMs)).catch(() => undefined);
+        },
+        Math.max(1, Math.floor(options.ttlMs / 3)),
+      );
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        clearInterval(renewal);
+        await redis.eval(release, 1, key, token).catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** A tally lock outlives a missed renewal or two; a dead holder frees it this soon. */
+const tallyLockTtlMs = 30000;
+
+/** The per-poll tally locks: one definition for the close route and the resume at start. */
+export function createTallyLocks(redis: Redis): HeldLocks {
+  return createHeldLocks(redis, { ttlMs: tallyLockTtlMs });
 }

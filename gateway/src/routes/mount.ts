@@ -39,6 +39,7 @@ export interface HandlerResult {
   readonly body: unknown;
   /** Defaults to JSON. */
   readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type Handler<S extends RouteSpec> = (input: HandlerInput<S>) => Promise<HandlerResult>;
@@ -154,6 +155,7 @@ function send(res: Response, result: HandlerResult): void {
     return;
   }
   res.status(result.status);
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.contentType !== undefined) res.type(result.contentType).send(result.body);
   else res.json(result.body);
 }

@@ -25,10 +25,17 @@ export function pollHandlers(polls: PollService): {
       status: 200,
       body: await polls.open(caller, params.pollId),
     }),
-    closePoll: async ({ caller, params }) => ({
-      status: 200,
-      body: await polls.close(caller, params.pollId),
-    }),
+    closePoll: async ({ caller, params }) => {
+      const { poll, tallied } = await polls.close(caller, params.pollId);
+      // 202: closed, the final tally still being recorded; the results say when it is.
+      return tallied
+        ? { status: 200, body: poll }
+        : {
+            status: 202,
+            body: poll,
+            headers: { Location: `/api/v1/polls/${params.pollId}/results` },
+          };
+    },
     getResults: async ({ params }) => ({ status: 200, body: await polls.results(params.pollId) }),
   };
 }

@@ -24,7 +24,8 @@ export type LedgerFailure =
 
 /** What the ledger's client reported, kept for the log (never for a response body). */
 export interface LedgerErrorCause {
-  readonly name: string;
+  /** The client error's class, e.g. `CommitStatusError`. */
+  readonly class: string;
   readonly message: string;
   /** The gRPC status name, e.g. `DEADLINE_EXCEEDED`. */
   readonly grpcCode?: string;

@@ -27,6 +27,18 @@ export interface Locks {
   withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Locks held for as long as the work runs, however long (a poll's tally), across gateway
+ * processes; a holder that dies frees its lock within the adapter's TTL.
+ */
+export interface HeldLocks {
+  /** Runs `work` holding the lock, or answers `{ ran: false }` at once when another holds it. */
+  tryWithLock<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ readonly ran: true; readonly value: T } | { readonly ran: false }>;
+}
+
 /** The browser sessions of residents, so that purging a resident's data also signs them out. */
 export interface ResidentSessions {
   /**

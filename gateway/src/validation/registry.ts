@@ -310,7 +310,14 @@ export const routeSpecs = [
     ledger: true,
     params: PollIdParams,
     query: EmptyQuery,
-    responses: { 200: { description: 'the poll, closed and tallied', schema: Poll } },
+    responses: {
+      200: { description: 'the poll, closed and tallied', schema: Poll },
+      202: {
+        description:
+          'the poll, closed; its final tally is still being recorded and goes on (Location: its results, 409 tally-pending until then)',
+        schema: Poll,
+      },
+    },
     problems: [400, 404, 409],
   },
   {

@@ -235,6 +235,7 @@ describe('browser sign-in', () => {
       subject: anna.sub,
       roles: ['resident'],
       residentId: residentId(anna.sub),
+      officialId: createPseudonymizer(secret).officialId(idp.issuer, anna.sub),
       issuer: idp.issuer,
     });
   });

@@ -566,9 +566,34 @@ describe('when Redis goes away', () => {
 });
 
 describe('logs', () => {
+  it('give a failed request one line, with its status and the ledger error’s cause, and no stack', async () => {
+    const requestId = 'one-line-per-failure';
+    await request(gateway.app)
+      .get(`/api/v1/polls/${pollId}`)
+      .set('X-Request-Id', requestId)
+      .expect(503);
+    const lines = gateway.logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes(requestId));
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      msg: 'request failed',
+      res: { statusCode: 503 },
+      err: {
+        class: 'LedgerError',
+        problem: 'unavailable',
+        ledger: { kind: 'unavailable', write: false },
+        client: { grpcCode: expect.any(String) as unknown },
+      },
+    });
+    expect(lines[0]).not.toMatch(/stack| {4}at /);
+  });
+
   it('hold request IDs but no token and no personal detail', () => {
     const text = gateway.logs.join('');
-    expect(text).toContain('"reqId"');
+    expect(text).toContain('"req":{"id"');
     for (const token of Object.values(tokens)) expect(text).not.toContain(token.slice(-20));
     for (const value of Object.values(personal)) expect(text).not.toContain(value);
     expect(text).not.toMatch(/Bearer /);

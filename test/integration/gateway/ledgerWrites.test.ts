@@ -174,3 +174,45 @@ describe('officials on the real network', () => {
     expect(JSON.stringify(created)).not.toContain(residentId);
   });
 });
+
+describe('closing a poll on the real network', () => {
+  it('answers 202 with the closed poll and Location of its results when the tally outlasts CLOSE_WAIT_MS, and the results turn final', async () => {
+    const hurried = await buildLedgerGateway(idp.issuer, { CLOSE_WAIT_MS: '1' });
+    try {
+      const { pollId } = await openPoll(hurried, official, { resultsVisibility: 'live' });
+      const resident = await registeredResident(hurried, idp.issuer);
+      await request(hurried.app)
+        .post(`/api/v1/polls/${pollId}/ballots`)
+        .set(bearer(resident))
+        .send({ choices: ['south'] })
+        .expect(201);
+
+      const closed = await request(hurried.app)
+        .post(`/api/v1/polls/${pollId}/close`)
+        .set(bearer(official));
+      expect(closed.status).toBe(202);
+      expect(closed.headers.location).toBe(`/api/v1/polls/${pollId}/results`);
+      expect(closed.body).toMatchObject({ pollId, status: 'closed' });
+
+      let results = await request(hurried.app).get(`/api/v1/polls/${pollId}/results`);
+      for (let i = 0; results.status === 409 && i < 80; i += 1) {
+        expect(results.body).toMatchObject({ type: 'tally-pending' });
+        await sleep(250);
+        results = await request(hurried.app).get(`/api/v1/polls/${pollId}/results`);
+      }
+      expect(results.status).toBe(200);
+      expect(results.body).toEqual({
+        pollId,
+        status: 'final',
+        totalBallots: 1,
+        counts: { north: 0, south: 1 },
+      });
+      await request(hurried.app)
+        .post(`/api/v1/polls/${pollId}/close`)
+        .set(bearer(official))
+        .expect(409);
+    } finally {
+      await hurried.close();
+    }
+  });
+});

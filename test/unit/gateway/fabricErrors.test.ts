@@ -109,7 +109,7 @@ describe('translating Fabric client errors', () => {
     const error = translateFabricError(commitStatusError(StatusCode.UNAVAILABLE), 'commit', txId);
     expect(error).toBeInstanceOf(LedgerError);
     expect(error.ledgerCause).toMatchObject({
-      name: 'CommitStatusError',
+      class: 'CommitStatusError',
       message: 'commit status failed',
       grpcCode: 'UNAVAILABLE',
     });

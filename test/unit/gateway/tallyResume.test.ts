@@ -1,7 +1,7 @@
 import type { Caller } from '../../../gateway/src/auth/caller.js';
 import type { Ledger, LedgerTally } from '../../../gateway/src/services/ledger.js';
 import { createPollService } from '../../../gateway/src/services/polls.js';
-import type { LiveCounts, PendingTallies } from '../../../gateway/src/services/ports.js';
+import type { HeldLocks, LiveCounts, PendingTallies } from '../../../gateway/src/services/ports.js';
 import type { Poll } from '../../../gateway/src/validation/schemas.js';
 
 const pollId = '0123456789abcdef0123456789abcdef';
@@ -170,5 +170,95 @@ describe('resuming interrupted tallies', () => {
     expect(seen).toEqual(['noted before close']);
     expect(calls).toEqual(['close', 'shard 0', 'shard 1', 'shard 2', 'shard 3', 'finalize']);
     expect(pending.entries).toEqual({});
+  });
+});
+
+/** One lock table shared by every service built with it, as Redis is across gateways. */
+function sharedLocks(): HeldLocks {
+  const held = new Set<string>();
+  return {
+    async tryWithLock(name, work) {
+      if (held.has(name)) return { ran: false };
+      held.add(name);
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        held.delete(name);
+      }
+    },
+  };
+}
+
+/** The ledger of tallyLedger whose TallyShard calls wait until `open()`. */
+function gatedLedger() {
+  const { ledger, calls } = tallyLedger('open', [], 1);
+  let open = (): void => undefined;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const gated: Ledger = {
+    ...ledger,
+    tallyShard: async (...args) => {
+      await gate;
+      return ledger.tallyShard(...args);
+    },
+  };
+  return { ledger: gated, calls, open };
+}
+
+describe('closing a poll under its tally lock', () => {
+  it('answers that the tally goes on when it outlasts the wait, and finishes it in the background', async () => {
+    const { ledger, calls, open } = gatedLedger();
+    const pending = memoryPending();
+    let finish = (): void => undefined;
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const watched: PendingTallies = {
+      ...pending,
+      remove: async (id) => {
+        await pending.remove(id);
+        finish();
+      },
+    };
+    const service = createPollService(ledger, liveCounts, watched, {
+      tallyLocks: sharedLocks(),
+      closeWaitMs: 1,
+    });
+    const outcome = await service.close(official, pollId);
+    expect(outcome.tallied).toBe(false);
+    expect(outcome.poll.status).toBe('closed');
+    expect(pending.entries).toEqual({ [pollId]: 'ITDeptMSP' });
+    open();
+    await finished;
+    expect(calls.at(-1)).toBe('finalize');
+    expect(pending.entries).toEqual({});
+  });
+
+  it('answers tallied once the final tally is recorded within the wait', async () => {
+    const { ledger } = tallyLedger('open', [], 1);
+    const service = createPollService(ledger, liveCounts, memoryPending(), {
+      tallyLocks: sharedLocks(),
+      closeWaitMs: 60000,
+    });
+    await expect(service.close(official, pollId)).resolves.toMatchObject({ tallied: true });
+  });
+
+  it('lets neither a second close nor the resume at start tally a poll whose close holds the lock', async () => {
+    const { ledger, calls, open } = gatedLedger();
+    const pending = memoryPending();
+    const locks = sharedLocks();
+    const options = { tallyLocks: locks, closeWaitMs: 1 };
+    const first = createPollService(ledger, liveCounts, pending, options);
+    await expect(first.close(official, pollId)).resolves.toMatchObject({ tallied: false });
+
+    const second = createPollService(ledger, liveCounts, pending, options);
+    await expect(second.close(official, pollId)).resolves.toMatchObject({
+      poll: { status: 'closed' },
+      tallied: false,
+    });
+    await expect(second.resumeTallies()).resolves.toBe(0);
+    expect(calls).toEqual(['close']);
+    open();
   });
 });
