@@ -21,7 +21,11 @@ import {
 import type { Poll, PollHistory, PollList } from '../validation/schemas.js';
 import { decodeBlock } from './blocks.js';
 import { connectFabric, type FabricConnections } from './connection.js';
-import { decodeBlockNumber, decodeProcessedTransaction } from './transactions.js';
+import {
+  decodeBlockNumber,
+  decodeChainHeight,
+  decodeProcessedTransaction,
+} from './transactions.js';
 
 const statusNames = new Map<number, string>(
   Object.entries(StatusCode)
@@ -80,6 +84,35 @@ export function translateFabricError(
   return new LedgerError({ kind: 'unavailable', write: phase === 'endorse' }, cause);
 }
 
+/**
+ * Looks a transaction up on a peer that may lag behind the one that committed it: a ballot
+ * answered 201 is committed on the gateway's peer (the leader), while the regulator's peer (the
+ * follower) may still be a block or two behind. When the first look finds nothing and the
+ * follower is behind, waits (at most `waitMs`) until it reaches the leader's height, then looks
+ * once more; an ID the leader does not know either is simply not there.
+ */
+export async function findOnLaggingPeer<T>(
+  lookUp: () => Promise<T | undefined>,
+  heights: { leader(): Promise<number>; follower(): Promise<number> },
+  waitMs: number,
+  pollMs = 50,
+): Promise<T | undefined> {
+  const found = await lookUp();
+  if (found !== undefined) return found;
+  const target = await heights.leader();
+  let height = await heights.follower();
+  if (height >= target) return undefined;
+  const deadline = Date.now() + waitMs;
+  while (height < target && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    height = await heights.follower();
+  }
+  return height >= target ? lookUp() : undefined;
+}
+
+/** Receipts checked again and again (a resident's app polling) are answered from memory. */
+const committedCacheSize = 10000;
+
 function json(bytes: Uint8Array): unknown {
   return JSON.parse(Buffer.from(bytes).toString('utf8'));
 }
@@ -91,6 +124,8 @@ function json(bytes: Uint8Array): unknown {
  */
 class FabricLedger implements Ledger {
   private readonly connections: FabricConnections;
+  /** Transactions found on the ledger, oldest first, at most `committedCacheSize`. */
+  private readonly committed = new Map<string, LedgerTransaction>();
 
   constructor(
     private readonly config: FabricConfig,
@@ -291,7 +326,43 @@ class FabricLedger implements Ledger {
     return this.evaluate(this.gatewayWriter, 'tally', 'GetTally', [pollId]);
   }
 
+  /**
+   * A committed transaction never changes (its block, validation code, envelope), so what the
+   * regulator's peer answered is kept; only unknown IDs are asked again.
+   */
   async getTransaction(txId: string): Promise<LedgerTransaction | undefined> {
+    const cached = this.committed.get(txId);
+    if (cached !== undefined) return cached;
+    const found = await findOnLaggingPeer(
+      () => this.lookUpTransaction(txId),
+      {
+        leader: () => this.height(this.gatewayWriter, this.config.gatewayMspId),
+        follower: () => this.height(this.connections.regulator, this.config.regulatorMspId),
+      },
+      this.config.timeouts.evaluateMs,
+    );
+    if (found !== undefined) {
+      if (this.committed.size >= committedCacheSize) {
+        const oldest = this.committed.keys().next();
+        if (oldest.done !== true) this.committed.delete(oldest.value);
+      }
+      this.committed.set(txId, found);
+    }
+    return found;
+  }
+
+  private async height(gateway: Gateway, mspId: string): Promise<number> {
+    const qscc = gateway.getNetwork(this.config.channel).getContract('qscc');
+    const bytes = await this.timed('evaluate', () =>
+      qscc.evaluate('GetChainInfo', {
+        arguments: [this.config.channel],
+        endorsingOrganizations: [mspId],
+      }),
+    );
+    return decodeChainHeight(bytes);
+  }
+
+  private async lookUpTransaction(txId: string): Promise<LedgerTransaction | undefined> {
     const qscc = this.connections.regulator.getNetwork(this.config.channel).getContract('qscc');
     const options = {
       arguments: [this.config.channel, txId],

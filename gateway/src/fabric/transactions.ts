@@ -145,6 +145,11 @@ export function decodeProcessedTransaction(
   };
 }
 
+/** The height (number of blocks) in qscc's GetChainInfo answer. */
+export function decodeChainHeight(bytes: Uint8Array): number {
+  return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+}
+
 export function decodeBlockNumber(bytes: Uint8Array): number {
   return common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? 0;
 }

@@ -216,3 +216,29 @@ describe('closing a poll on the real network', () => {
     }
   });
 });
+
+describe('receipts on the real network', () => {
+  it('answers a receipt checked right after its 201 with 200, never a 404 from a regulator’s peer a block behind', async () => {
+    const { pollId } = await openPoll(gateway, official, { allowRevote: true });
+    const resident = await registeredResident(gateway, idp.issuer);
+    for (const choice of ['north', 'south', 'north', 'south', 'north', 'south']) {
+      const cast = await request(gateway.app)
+        .post(`/api/v1/polls/${pollId}/ballots`)
+        .set(bearer(resident))
+        .send({ choices: [choice] })
+        .expect(201);
+      const { txId, blockNumber } = cast.body as { txId: string; blockNumber: number };
+      const receipt = await request(gateway.app).get(`/api/v1/receipts/${txId}`);
+      expect([receipt.status, receipt.body]).toEqual([
+        200,
+        expect.objectContaining({ txId, blockNumber, valid: true, choices: [choice] }),
+      ]);
+    }
+  });
+
+  it('answers 404 for a transaction ID of the ledger’s form that names no transaction', async () => {
+    await request(gateway.app)
+      .get(`/api/v1/receipts/${'0'.repeat(64)}`)
+      .expect(404);
+  });
+});
