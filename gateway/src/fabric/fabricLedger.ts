@@ -1,6 +1,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
 import type { PersonalData } from '@veche/common';
+import { z } from 'zod';
 import type { FabricConfig } from '../config.js';
 import type { Metrics } from '../middleware/metrics.js';
 import type {
@@ -18,7 +19,16 @@ import {
   parseChaincodeCode,
   type LedgerErrorCause,
 } from '../services/ledgerErrors.js';
-import type { Poll, PollHistory, PollList } from '../validation/schemas.js';
+import { Poll, PollHistory, PollList } from '../validation/schemas.js';
+import {
+  ledgerBallot,
+  purged,
+  registered,
+  residentDistrict,
+  residentRecord,
+  shardTallied,
+  tallySummary,
+} from './results.js';
 import { decodeBlock } from './blocks.js';
 import { connectFabric, type FabricConnections } from './connection.js';
 import {
@@ -113,8 +123,21 @@ export async function findOnLaggingPeer<T>(
 /** Receipts checked again and again (a resident's app polling) are answered from memory. */
 const committedCacheSize = 10000;
 
-function json(bytes: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(bytes).toString('utf8'));
+/**
+ * Parses what the chaincode returned against the shape docs/chaincode-interface.md gives it.
+ * Fields the schema does not name are dropped (a Poll's `shardCount` is the chaincode's, not
+ * API.md's); anything else that does not fit is a broken contract, not the caller's fault.
+ */
+function parseResult<S extends z.ZodType>(schema: S, bytes: Uint8Array, what: string): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new Error(`the chaincode's ${what} is not JSON`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`the chaincode's ${what} does not match its schema`);
+  return parsed.data;
 }
 
 /**
@@ -160,30 +183,31 @@ class FabricLedger implements Ledger {
     }
   }
 
-  private async evaluate<T>(
+  private async evaluate<S extends z.ZodType>(
+    schema: S,
     gateway: Gateway,
     contract: string,
     name: string,
     args: string[],
     endorsingOrganizations?: string[],
-  ): Promise<T> {
+  ): Promise<z.output<S>> {
     const bytes = await this.timed('evaluate', () =>
       this.contract(gateway, contract).evaluate(name, {
         arguments: args,
         ...(endorsingOrganizations === undefined ? {} : { endorsingOrganizations }),
       }),
     );
-    // The chaincode's return shapes are fixed by docs/chaincode-interface.md.
-    return json(bytes) as T;
+    return parseResult(schema, bytes, `${contract}:${name} answer`);
   }
 
-  private async submit<T>(
+  private async submit<S extends z.ZodType>(
+    schema: S,
     gateway: Gateway,
     contract: string,
     name: string,
     args: string[],
     options: WriteOptions & { transientData?: Record<string, string> } = {},
-  ): Promise<Committed<T>> {
+  ): Promise<Committed<z.output<S>>> {
     const proposal = this.contract(gateway, contract).newProposal(name, {
       arguments: args,
       ...(options.transientData === undefined
@@ -208,7 +232,7 @@ class FabricLedger implements Ledger {
       });
     }
     return {
-      value: json(submitted.getResult()) as T,
+      value: parseResult(schema, submitted.getResult(), `${contract}:${name} answer`),
       txId,
       blockNumber: Number(status.blockNumber),
     };
@@ -216,8 +240,9 @@ class FabricLedger implements Ledger {
 
   async ping(): Promise<void> {
     await Promise.all([
-      this.evaluate(this.gatewayWriter, 'config', 'GetConfig', []),
+      this.evaluate(z.unknown(), this.gatewayWriter, 'config', 'GetConfig', []),
       this.evaluate(
+        z.unknown(),
         this.connections.regulator,
         'config',
         'GetConfig',
@@ -234,6 +259,7 @@ class FabricLedger implements Ledger {
     options?: WriteOptions,
   ): Promise<Committed<Poll>> {
     return this.submit(
+      Poll,
       this.writer(department),
       'polls',
       'CreatePoll',
@@ -242,19 +268,24 @@ class FabricLedger implements Ledger {
     );
   }
   openPoll(department: string, pollId: string, officialId: string): Promise<Committed<Poll>> {
-    return this.submit(this.writer(department), 'polls', 'OpenPoll', [pollId, officialId]);
+    return this.submit(Poll, this.writer(department), 'polls', 'OpenPoll', [pollId, officialId]);
   }
   closePoll(department: string, pollId: string, officialId: string): Promise<Committed<Poll>> {
-    return this.submit(this.writer(department), 'polls', 'ClosePoll', [pollId, officialId]);
+    return this.submit(Poll, this.writer(department), 'polls', 'ClosePoll', [pollId, officialId]);
   }
   getPoll(pollId: string): Promise<Poll> {
-    return this.evaluate(this.gatewayWriter, 'polls', 'GetPoll', [pollId]);
+    return this.evaluate(Poll, this.gatewayWriter, 'polls', 'GetPoll', [pollId]);
   }
   listPolls(status: string, limit: number, cursor: string): Promise<PollList> {
-    return this.evaluate(this.gatewayWriter, 'polls', 'ListPolls', [status, String(limit), cursor]);
+    return this.evaluate(PollList, this.gatewayWriter, 'polls', 'ListPolls', [
+      status,
+      String(limit),
+      cursor,
+    ]);
   }
   getPollHistory(pollId: string): Promise<PollHistory> {
     return this.evaluate(
+      PollHistory,
       this.connections.regulator,
       'polls',
       'GetPollHistory',
@@ -266,17 +297,27 @@ class FabricLedger implements Ledger {
     residentId: string,
     personalData: PersonalData,
   ): Promise<Committed<{ residentId: string; registeredAt: string; created: boolean }>> {
-    return this.submit(this.gatewayWriter, 'residents', 'RegisterResident', [residentId], {
-      transientData: { personalData: JSON.stringify(personalData) },
-    });
+    return this.submit(
+      registered,
+      this.gatewayWriter,
+      'residents',
+      'RegisterResident',
+      [residentId],
+      {
+        transientData: { personalData: JSON.stringify(personalData) },
+      },
+    );
   }
   getResident(
     residentId: string,
   ): Promise<{ residentId: string; registeredAt: string; personalDataStored: boolean }> {
-    return this.evaluate(this.gatewayWriter, 'residents', 'GetResident', [residentId]);
+    return this.evaluate(residentRecord, this.gatewayWriter, 'residents', 'GetResident', [
+      residentId,
+    ]);
   }
   getResidentDistrict(residentId: string): Promise<{ district: string | null }> {
     return this.evaluate(
+      residentDistrict,
       this.gatewayWriter,
       'residents',
       'GetResidentDistrict',
@@ -285,7 +326,7 @@ class FabricLedger implements Ledger {
     );
   }
   purgeResident(residentId: string): Promise<Committed<{ residentId: string; purged: true }>> {
-    return this.submit(this.gatewayWriter, 'residents', 'PurgeResident', [residentId]);
+    return this.submit(purged, this.gatewayWriter, 'residents', 'PurgeResident', [residentId]);
   }
   castBallot(
     pollId: string,
@@ -294,6 +335,7 @@ class FabricLedger implements Ledger {
     options?: WriteOptions,
   ): Promise<Committed<LedgerBallot>> {
     return this.submit(
+      ledgerBallot,
       this.gatewayWriter,
       'ballots',
       'CastBallot',
@@ -302,10 +344,19 @@ class FabricLedger implements Ledger {
     );
   }
   getBallot(pollId: string, residentId: string): Promise<LedgerBallot> {
-    return this.evaluate(this.gatewayWriter, 'ballots', 'GetBallot', [pollId, residentId]);
+    return this.evaluate(ledgerBallot, this.gatewayWriter, 'ballots', 'GetBallot', [
+      pollId,
+      residentId,
+    ]);
   }
   listResidentBallots(residentId: string): Promise<{ items: LedgerBallot[] }> {
-    return this.evaluate(this.gatewayWriter, 'ballots', 'ListResidentBallots', [residentId]);
+    return this.evaluate(
+      z.object({ items: z.array(ledgerBallot) }),
+      this.gatewayWriter,
+      'ballots',
+      'ListResidentBallots',
+      [residentId],
+    );
   }
   tallyShard(
     department: string,
@@ -313,17 +364,17 @@ class FabricLedger implements Ledger {
     shard: number,
     chunkSize: number,
   ): Promise<Committed<{ pollId: string; shard: number; counted: number; done: boolean }>> {
-    return this.submit(this.writer(department), 'tally', 'TallyShard', [
+    return this.submit(shardTallied, this.writer(department), 'tally', 'TallyShard', [
       pollId,
       String(shard),
       String(chunkSize),
     ]);
   }
   finalizeTally(department: string, pollId: string): Promise<Committed<LedgerTally>> {
-    return this.submit(this.writer(department), 'tally', 'FinalizeTally', [pollId]);
+    return this.submit(tallySummary, this.writer(department), 'tally', 'FinalizeTally', [pollId]);
   }
   getTally(pollId: string): Promise<LedgerTally> {
-    return this.evaluate(this.gatewayWriter, 'tally', 'GetTally', [pollId]);
+    return this.evaluate(tallySummary, this.gatewayWriter, 'tally', 'GetTally', [pollId]);
   }
 
   /**

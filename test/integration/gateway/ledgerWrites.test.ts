@@ -242,3 +242,32 @@ describe('receipts on the real network', () => {
       .expect(404);
   });
 });
+
+describe('what the chaincode answers, as the gateway passes it on', () => {
+  it('answers a Poll with exactly the fields API.md names, never the chaincode’s shardCount', async () => {
+    const { pollId, poll } = await openPoll(gateway, official);
+    const read = await request(gateway.app).get(`/api/v1/polls/${pollId}`).expect(200);
+    const listed = await request(gateway.app).get('/api/v1/polls?limit=5').expect(200);
+    const apiFields = [
+      'allowRevote',
+      'closesAt',
+      'createdAt',
+      'department',
+      'description',
+      'maxChoices',
+      'opensAt',
+      'options',
+      'pollId',
+      'resultsVisibility',
+      'status',
+      'title',
+      'txId',
+    ];
+    for (const answer of [poll, read.body as Record<string, unknown>]) {
+      expect(Object.keys(answer).sort()).toEqual(apiFields);
+    }
+    for (const item of (listed.body as { items: Record<string, unknown>[] }).items) {
+      expect(item).not.toHaveProperty('shardCount');
+    }
+  });
+});
