@@ -8,6 +8,14 @@ export {
   codedMessage,
   type ChaincodeErrorCode,
 } from './errorCodes';
+export {
+  ACTOR_KINDS,
+  EVENT_ACTIONS,
+  ledgerEventSchema,
+  type ActorKind,
+  type EventAction,
+  type LedgerEvent,
+} from './events';
 export { pollIdSchema, residentIdSchema, txIdSchema } from './ids';
 export {
   checkPollDraft,

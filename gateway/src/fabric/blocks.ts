@@ -1,3 +1,4 @@
+import { ledgerEventSchema } from '@veche/common';
 import { common, peer } from '@hyperledger/fabric-protos';
 import type { AuditBlock, AuditRecord, CountedBallot } from '../services/ledger.js';
 import type { AuditEvent } from '../validation/schemas.js';
@@ -64,17 +65,16 @@ function countedBallot(
   transaction: EnvelopeTransaction,
   validationCode: string,
 ): CountedBallot | undefined {
-  const payload = transaction.event?.payload;
-  if (validationCode !== 'VALID' || transaction.event?.name !== 'BallotCast' || !payload)
-    return undefined;
-  const { pollId, residentId, revision, choices } = payload;
+  if (validationCode !== 'VALID' || transaction.event?.name !== 'BallotCast') return undefined;
+  const parsed = ledgerEventSchema.safeParse(transaction.event.payload);
+  if (!parsed.success) return undefined;
+  const { action, pollId, residentId, revision, choices } = parsed.data;
   if (
-    typeof pollId !== 'string' ||
-    typeof residentId !== 'string' ||
-    typeof revision !== 'number' ||
-    !Number.isInteger(revision) ||
-    !Array.isArray(choices) ||
-    !choices.every((choice) => typeof choice === 'string')
+    action !== 'BallotCast' ||
+    pollId === undefined ||
+    residentId === undefined ||
+    revision === undefined ||
+    choices === undefined
   ) {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { ballotChoicesFor } from '@veche/common';
+import { ballotChoicesFor, ledgerEventSchema } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
 import type {
@@ -25,13 +25,12 @@ export interface BallotService {
 function castBy(
   tx: LedgerTransaction,
 ): { pollId: string; residentId: string; choices: string[] } | undefined {
-  const payload = tx.event?.payload;
-  if (tx.event?.name !== 'BallotCast' || payload === undefined) return undefined;
-  return {
-    pollId: String(payload.pollId),
-    residentId: String(payload.residentId),
-    choices: Array.isArray(payload.choices) ? payload.choices.map(String) : [],
-  };
+  if (tx.event?.name !== 'BallotCast') return undefined;
+  const parsed = ledgerEventSchema.safeParse(tx.event.payload);
+  if (!parsed.success) return undefined;
+  const { action, pollId, residentId, choices } = parsed.data;
+  if (action !== 'BallotCast' || pollId === undefined || residentId === undefined) return undefined;
+  return { pollId, residentId, choices: [...(choices ?? [])] };
 }
 
 async function currentBallot(

@@ -1,3 +1,4 @@
+import { ledgerEventSchema } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Poll, PollDraft, PollList, Results } from '../validation/schemas.js';
 import type { Ledger, WriteOptions } from './ledger.js';
@@ -172,8 +173,10 @@ export function createPollService(
     },
     createOutcome(txId): Promise<PendingWrite<Poll>> {
       return pendingWrite(ledger, txId, async (tx): Promise<Poll> => {
-        const pollId = tx.event?.name === 'PollCreated' ? tx.event.payload.pollId : undefined;
-        if (typeof pollId !== 'string') throw new Error('the transaction did not create a poll');
+        const event = ledgerEventSchema.safeParse(tx.event?.payload);
+        const pollId =
+          event.success && event.data.action === 'PollCreated' ? event.data.pollId : undefined;
+        if (pollId === undefined) throw new Error('the transaction did not create a poll');
         // The poll as this transaction wrote it, a draft, as the first request would have
         // answered; the poll itself may have been opened or closed since.
         const created = (await ledger.getPollHistory(pollId)).items.find(

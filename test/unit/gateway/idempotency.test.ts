@@ -71,7 +71,19 @@ function ballotLedger() {
       endorsers: ['ITDeptMSP'],
       function: 'ballots:CastBallot',
       args: [pollId, residentId, JSON.stringify(choices)],
-      event: { name: 'BallotCast', payload: { action: 'BallotCast', pollId, residentId, choices } },
+      event: {
+        name: 'BallotCast',
+        payload: {
+          action: 'BallotCast',
+          mspId: 'ITDeptMSP',
+          actor: 'resident',
+          actorId: residentId,
+          pollId,
+          residentId,
+          choices,
+          revision: 1,
+        },
+      },
     });
     if (validationCode === 'VALID') state.latest = ballotOf(txId, choices);
   };
