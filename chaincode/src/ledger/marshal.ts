@@ -1,40 +1,10 @@
+import { canonicalJson } from '@veche/common';
 import type { z } from 'zod';
 import { fail } from '../errors';
 
-function canonical(value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new TypeError('cannot store a non-finite number');
-    }
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map((item: unknown) => canonical(item) ?? 'null').join(',')}]`;
-  }
-  const fields = Object.keys(value)
-    .sort()
-    .flatMap((key) => {
-      const text = canonical((value as Record<string, unknown>)[key]);
-      return text === undefined ? [] : [`${JSON.stringify(key)}:${text}`];
-    });
-  return `{${fields.join(',')}}`;
-}
-
-/**
- * JSON with object keys sorted at every level. Every endorser must produce byte-identical
- * write sets, and JavaScript's own key order depends on insertion order (and puts integer-like
- * keys, such as an option called "1", first), so nothing is written through JSON.stringify.
- */
-export function canonicalJson(value: unknown): string {
-  const text = canonical(value);
-  if (text === undefined) {
-    throw new TypeError('cannot serialise undefined');
-  }
-  return text;
-}
+// One canonical JSON for the chaincode's writes and the gateway's comparisons: every endorser
+// must produce byte-identical write sets, so nothing is written through JSON.stringify.
+export { canonicalJson };
 
 /** The one way state, private data, events and responses are serialised. */
 export function marshal(value: unknown): Uint8Array {
