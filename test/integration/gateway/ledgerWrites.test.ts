@@ -176,6 +176,27 @@ describe('officials on the real network', () => {
 });
 
 describe('closing a poll on the real network', () => {
+  it('answers 200 with the closed poll once its final tally is recorded within the wait', async () => {
+    const { pollId } = await openPoll(gateway, official);
+    const resident = await registeredResident(gateway, idp.issuer);
+    await request(gateway.app)
+      .post(`/api/v1/polls/${pollId}/ballots`)
+      .set(bearer(resident))
+      .send({ choices: ['north'] })
+      .expect(201);
+    const closed = await request(gateway.app)
+      .post(`/api/v1/polls/${pollId}/close`)
+      .set(bearer(official));
+    expect([closed.status, (closed.body as { status: string }).status]).toEqual([200, 'closed']);
+    const results = await request(gateway.app).get(`/api/v1/polls/${pollId}/results`).expect(200);
+    expect(results.body).toEqual({
+      pollId,
+      status: 'final',
+      totalBallots: 1,
+      counts: { north: 1, south: 0 },
+    });
+  });
+
   it('answers 202 with the closed poll and Location of its results when the tally outlasts CLOSE_WAIT_MS, and the results turn final', async () => {
     const hurried = await buildLedgerGateway(idp.issuer, { CLOSE_WAIT_MS: '1' });
     try {
@@ -211,6 +232,14 @@ describe('closing a poll on the real network', () => {
         .post(`/api/v1/polls/${pollId}/close`)
         .set(bearer(official))
         .expect(409);
+      // The background tally ended well, not merely with a final tally on the ledger.
+      let pending = await hurried.redis.hget('tally:pending', pollId);
+      for (let i = 0; pending !== null && i < 40; i += 1) {
+        await sleep(250);
+        pending = await hurried.redis.hget('tally:pending', pollId);
+      }
+      expect(pending).toBeNull();
+      expect(hurried.logs.join('')).not.toMatch(/tally failed/);
     } finally {
       await hurried.close();
     }
