@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startDevIdp, devToken, type DevIdp } from '../../helpers/devIdp.js';
+import { openFabricNetwork } from '../../helpers/fabricNetwork.js';
 import { createPseudonymizer } from '../../../gateway/src/crypto/pseudonym.js';
 import type { TestGateway } from './gatewayApp.js';
 import { bearer, buildLedgerGateway, openPoll, registeredResident } from './ledgerGateway.js';
@@ -262,6 +263,24 @@ describe('receipts on the real network', () => {
         200,
         expect.objectContaining({ txId, blockNumber, valid: true, choices: [choice] }),
       ]);
+    }
+  });
+
+  it('answers 404 for another chaincode’s transaction, which is no ballot', async () => {
+    const fabric = openFabricNetwork();
+    try {
+      const commit = await fabric
+        .gateway({ as: 'ITDeptMSP' })
+        .getNetwork(fabric.description.channel)
+        .getContract(fabric.description.baselineChaincode)
+        .submitAsync('Put', { arguments: [`receipt-${randomUUID()}`, 'value'] });
+      expect((await commit.getStatus()).successful).toBe(true);
+      const receipt = await request(gateway.app).get(
+        `/api/v1/receipts/${commit.getTransactionId()}`,
+      );
+      expect([receipt.status, (receipt.body as { type: string }).type]).toEqual([404, 'not-found']);
+    } finally {
+      fabric.close();
     }
   });
 
