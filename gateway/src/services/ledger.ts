@@ -36,7 +36,10 @@ export interface Committed<T> {
 }
 
 export interface WriteOptions {
-  /** Called once the transaction ID is known, before the commit, e.g. to record it for replays. */
+  /**
+   * Called after a successful endorsement, just before submit, e.g. to record the transaction
+   * ID for replays: from then on the write may be on the ledger.
+   */
   readonly onTxId?: (txId: string) => Promise<void>;
 }
 
