@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { devToken } from '../test/helpers/devIdp.js';
 import { openFabricNetwork, readNetworkDescription } from '../test/helpers/fabricNetwork.js';
-import { benchChoices, benchDistrict, veche } from './lib/ledger.js';
+import { benchChoices, benchDistrict, benchDraft, veche } from './lib/ledger.js';
 import { describeResult, numericFlags, runLoad } from './lib/load.js';
 import { pollSchema } from './lib/pollSchema.js';
 import { startSystem } from './lib/system.js';
@@ -59,23 +59,9 @@ async function main(): Promise<void> {
       roles: ['official'],
       department: description.gatewayMspId,
     });
-    const now = Date.now();
     const created = pollSchema.parse(
       await expectStatus(
-        await post(`${system.gateway}/api/v1/polls`, official, {
-          title: `REST benchmark ${new Date(now).toISOString()}`,
-          description: 'Created by bench:api',
-          options: [
-            { id: 'north', label: 'North' },
-            { id: 'south', label: 'South' },
-            { id: 'east', label: 'East' },
-          ],
-          maxChoices: 2,
-          opensAt: new Date(now - 60_000).toISOString(),
-          closesAt: new Date(now + 86_400_000).toISOString(),
-          eligibility: { districts: [benchDistrict], minAge: 16 },
-          allowRevote: true,
-        }),
+        await post(`${system.gateway}/api/v1/polls`, official, benchDraft('REST benchmark')),
         [201],
         'create poll',
       ),

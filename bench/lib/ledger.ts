@@ -19,11 +19,11 @@ export function veche(
   return network.gateway({ as: gatewayMspId }).getNetwork(channel).getContract(chaincode, contract);
 }
 
-/** A poll open from a minute ago for a day, eligible to benchDistrict from age 16, re-votes allowed. */
-export async function openBenchPoll(network: FabricNetwork): Promise<string> {
+/** A PollDraft open from a minute ago for a day, eligible to benchDistrict from age 16, re-votes allowed. */
+export function benchDraft(title: string): Record<string, unknown> {
   const now = Date.now();
-  const draft = {
-    title: `Benchmark ${new Date(now).toISOString()}`,
+  return {
+    title: `${title} ${new Date(now).toISOString()}`,
     description: 'Created by a benchmark run',
     options: [
       { id: 'north', label: 'North' },
@@ -37,6 +37,11 @@ export async function openBenchPoll(network: FabricNetwork): Promise<string> {
     allowRevote: true,
     resultsVisibility: 'after-close',
   };
+}
+
+/** Creates and opens a benchDraft poll directly on the ledger; answers its ID. */
+export async function openBenchPoll(network: FabricNetwork): Promise<string> {
+  const draft = benchDraft('Benchmark');
   const officialId = hex(32);
   const polls = veche(network, 'polls');
   const created = pollSchema.parse(
