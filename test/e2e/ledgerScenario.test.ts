@@ -23,6 +23,7 @@ import {
   type HttpAnswer,
   type VecheSystem,
 } from '../helpers/vecheSystem';
+import { pollFields } from '../helpers/apiFields';
 
 // Every API.md route on the real ledger, through `npm start`'s gateway with tokens from its
 // development IdP, compared with API.md's shapes and status codes; then the privacy scan of
@@ -85,21 +86,7 @@ const receiptKeys = [
   'residentId',
   'txId',
 ];
-const pollKeys = [
-  'allowRevote',
-  'closesAt',
-  'createdAt',
-  'department',
-  'description',
-  'maxChoices',
-  'opensAt',
-  'options',
-  'pollId',
-  'resultsVisibility',
-  'status',
-  'title',
-  'txId',
-];
+const pollKeys: readonly string[] = pollFields;
 const auditEventKeys = [
   'action',
   'actor',

@@ -5,6 +5,7 @@ import { openFabricNetwork } from '../../helpers/fabricNetwork.js';
 import { createPseudonymizer } from '../../../gateway/src/crypto/pseudonym.js';
 import type { TestGateway } from './gatewayApp.js';
 import { bearer, buildLedgerGateway, openPoll, registeredResident } from './ledgerGateway.js';
+import { pollFields } from '../../helpers/apiFields.js';
 
 let idp: DevIdp;
 let gateway: TestGateway;
@@ -296,21 +297,7 @@ describe('what the chaincode answers, as the gateway passes it on', () => {
     const { pollId, poll } = await openPoll(gateway, official);
     const read = await request(gateway.app).get(`/api/v1/polls/${pollId}`).expect(200);
     const listed = await request(gateway.app).get('/api/v1/polls?limit=5').expect(200);
-    const apiFields = [
-      'allowRevote',
-      'closesAt',
-      'createdAt',
-      'department',
-      'description',
-      'maxChoices',
-      'opensAt',
-      'options',
-      'pollId',
-      'resultsVisibility',
-      'status',
-      'title',
-      'txId',
-    ];
+    const apiFields: readonly string[] = pollFields;
     for (const answer of [poll, read.body as Record<string, unknown>]) {
       expect(Object.keys(answer).sort()).toEqual(apiFields);
     }
