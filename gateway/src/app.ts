@@ -20,12 +20,14 @@ import { createSessionIndex, createSessionStore } from './redis/sessions.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { ballotHandlers, ballotRecoveries } from './routes/ballots.js';
+import { ledgerHandlers } from './routes/ledger.js';
 import { methodNotAllowed, mountRoutes, type Handlers } from './routes/mount.js';
 import { pollHandlers, pollRecoveries } from './routes/polls.js';
 import { residentHandlers } from './routes/residents.js';
 import { serviceHandlers } from './routes/service.js';
 import { createAuditService } from './services/audit.js';
 import { createBallotService } from './services/ballots.js';
+import { createBlockService } from './services/blocks.js';
 import type { Ledger } from './services/ledger.js';
 import { createPollService } from './services/polls.js';
 import { createResidentService } from './services/residents.js';
@@ -175,6 +177,7 @@ export function createApp(deps: AppDeps): Express {
     ...pollHandlers(polls),
     ...ballotHandlers(ballots),
     ...auditHandlers(createAuditService(ledger, createAuditIndex(redis))),
+    ...ledgerHandlers(createBlockService(ledger)),
   };
 
   const app = express();

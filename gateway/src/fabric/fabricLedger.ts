@@ -7,6 +7,7 @@ import type { Metrics } from '../middleware/metrics.js';
 import type {
   AuditBlock,
   AuditBlockStream,
+  ChainInfo,
   Committed,
   Ledger,
   LedgerBallot,
@@ -34,6 +35,7 @@ import { connectFabric, type FabricConnections } from './connection.js';
 import {
   decodeBlockNumber,
   decodeChainHeight,
+  decodeChainInfo,
   decodeProcessedTransaction,
 } from './transactions.js';
 
@@ -449,6 +451,38 @@ class FabricLedger implements Ledger {
       () => true,
       () => false,
     );
+  }
+
+  private regulatorQscc(name: string, args: string[]): Promise<Uint8Array> {
+    const qscc = this.connections.regulator.getNetwork(this.config.channel).getContract('qscc');
+    return this.timed('evaluate', () =>
+      qscc.evaluate(name, {
+        arguments: [this.config.channel, ...args],
+        endorsingOrganizations: [this.config.regulatorMspId],
+      }),
+    );
+  }
+
+  async chainInfo(): Promise<ChainInfo> {
+    const info = decodeChainInfo(await this.regulatorQscc('GetChainInfo', []));
+    return { channel: this.config.channel, ...info };
+  }
+
+  async getBlock(blockNumber: number): Promise<Uint8Array | undefined> {
+    try {
+      return await this.regulatorQscc('GetBlockByNumber', [String(blockNumber)]);
+    } catch (error: unknown) {
+      // qscc answers a block beyond the height with an endorsement error, as it does an unknown
+      // txId; only the height tells that apart from a peer that is down.
+      if (error instanceof LedgerError && error.failure.kind === 'unavailable') {
+        const height = await this.height(
+          this.connections.regulator,
+          this.config.regulatorMspId,
+        ).catch(() => undefined);
+        if (height !== undefined && blockNumber >= height) return undefined;
+      }
+      throw error;
+    }
   }
 
   async auditBlocks(startBlock: number): Promise<AuditBlockStream> {

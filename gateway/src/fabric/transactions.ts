@@ -150,6 +150,15 @@ export function decodeChainHeight(bytes: Uint8Array): number {
   return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
 }
 
+/** qscc's GetChainInfo answer: the height and the newest block's header hash, in hex. */
+export function decodeChainInfo(bytes: Uint8Array): { height: number; currentBlockHash: string } {
+  const info = common.BlockchainInfo.deserializeBinary(bytes);
+  return {
+    height: info.getHeight(),
+    currentBlockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex'),
+  };
+}
+
 export function decodeBlockNumber(bytes: Uint8Array): number {
   return common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? 0;
 }

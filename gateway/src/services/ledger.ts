@@ -70,6 +70,15 @@ export interface AuditBlockStream extends AsyncIterable<AuditBlock> {
   close(): void;
 }
 
+/** The channel's chain as one peer reports it. */
+export interface ChainInfo {
+  readonly channel: string;
+  /** The number of blocks; the newest is `height - 1`. */
+  readonly height: number;
+  /** Lowercase hex of the newest block's header hash. */
+  readonly currentBlockHash: string;
+}
+
 /**
  * The gateway's view of the veche chaincode (docs/chaincode-interface.md). Officials' writes
  * name their department, whose identity signs. Writes resolve only after a VALID commit; every
@@ -125,6 +134,13 @@ export interface Ledger {
    * not a call of the veche chaincode.
    */
   getTransaction(txId: string): Promise<LedgerTransaction | undefined>;
+  /** The chain on the regulator's peer. */
+  chainInfo(): Promise<ChainInfo>;
+  /**
+   * Block `blockNumber` on the regulator's peer, the protobuf common.Block bytes as Fabric stores
+   * them; undefined at or beyond the height.
+   */
+  getBlock(blockNumber: number): Promise<Uint8Array | undefined>;
   /** Follows the blocks committed on the regulator's peer, from `startBlock` on. */
   auditBlocks(startBlock: number): Promise<AuditBlockStream>;
 

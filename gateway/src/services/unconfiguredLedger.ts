@@ -26,6 +26,8 @@ export function createUnconfiguredLedger(): Ledger {
     finalizeTally: fail,
     getTally: fail,
     getTransaction: fail,
+    chainInfo: fail,
+    getBlock: fail,
     auditBlocks: fail,
     close: () => Promise.resolve(),
   };

@@ -149,11 +149,22 @@ export const Readiness = z.object({
 });
 export type Readiness = z.infer<typeof Readiness>;
 export const PublicConfig = z.object({ issuer: z.string() });
+export const LedgerInfo = z
+  .object({
+    channel: z.string(),
+    height: z.number().int().nonnegative(),
+    currentBlockHash: z.string().regex(/^[0-9a-f]*$/),
+  })
+  .meta({ id: 'LedgerInfo' });
 
 /** Path IDs name resources by lookup only; the cap keeps absurd keys away from the ledger. */
 export const PathId = z.string().min(1).max(256);
 export const PollIdParams = z.strictObject({ pollId: PathId });
 export const TxIdParams = z.strictObject({ txId: PathId });
+/** Checked by the service, not here: a malformed block number is a block that is not there (404). */
+export const BlockNumberParams = z.strictObject({
+  blockNumber: PathId.describe('a non-negative integer in decimal, without leading zeros'),
+});
 
 const limit = (max: number, fallback: number): z.ZodDefault<z.ZodCoercedNumber> =>
   z.coerce.number().int().min(1).max(max).default(fallback);

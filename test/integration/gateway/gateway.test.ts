@@ -141,7 +141,10 @@ describe('routes and the OpenAPI document', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const role = operation['x-roles']?.[0] as keyof typeof tokens | undefined;
-        const url = path.replace('{pollId}', pollId).replace('{txId}', 'ab'.repeat(32));
+        const url = path
+          .replace('{pollId}', pollId)
+          .replace('{txId}', 'ab'.repeat(32))
+          .replace('{blockNumber}', '0');
         let call = request(gateway.app)[method as 'get' | 'post' | 'delete'](url);
         if (role !== undefined) call = call.set(bearer(tokens[role]));
         if (path.endsWith('/ballots')) call = call.send({ choices: ['north'] });
