@@ -877,6 +877,10 @@ export function renderGatewayEnv(topology, paths) {
     FABRIC_TLS_CA_FILES: pairs(connected, (org) => paths.org(org).peerTlsCa),
     FABRIC_IDENTITY_CERTS: pairs(topology.orgs, (org) => client(org).cert),
     FABRIC_IDENTITY_KEYS: pairs(topology.orgs, (org) => client(org).key),
+    // Every orderer, not only reachable ones: the gateway's quorum is counted out of all of them.
+    FABRIC_ORDERER_HEALTH_URLS: topology.orderers
+      .map((o) => `http://${o.host}:${o.ops.port}/healthz`)
+      .join(','),
   });
 }
 

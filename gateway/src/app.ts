@@ -7,6 +7,7 @@ import { createSessionAuth } from './auth/sessions.js';
 import type { AuthVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import { createSealer } from './crypto/sealer.js';
+import { certificateExpiry, probeOrdererHealth } from './fabric/networkProbes.js';
 import { errorForLog, errorHandler, notFoundHandler } from './middleware/errors.js';
 import { createHttpLogger } from './middleware/logger.js';
 import type { Metrics } from './middleware/metrics.js';
@@ -29,6 +30,12 @@ import { createAuditService } from './services/audit.js';
 import { createBallotService } from './services/ballots.js';
 import { createBlockService } from './services/blocks.js';
 import type { Ledger } from './services/ledger.js';
+import {
+  createNetworkHealth,
+  readinessOf,
+  type NetworkHealth,
+  type NetworkSnapshot,
+} from './services/networkHealth.js';
 import { createPollService } from './services/polls.js';
 import { createResidentService } from './services/residents.js';
 import { buildOpenApi } from './validation/openapi.js';
@@ -45,9 +52,44 @@ export interface AppDeps {
 }
 
 const readinessTimeoutMs = 2000;
+/** However often /readyz and /metrics are asked, the orderers and peers are probed this rarely. */
+const networkRefreshMs = 5000;
+const ordererProbeTimeoutMs = 1000;
 
 /** Service endpoints stay outside the address limit so probes and scrapes are never refused. */
 const unlimitedPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+function publishNetwork(metrics: Metrics, snapshot: NetworkSnapshot): void {
+  const { network } = metrics;
+  network.orderers.set(snapshot.orderers?.configured ?? 0);
+  network.orderersReachable.set(snapshot.orderers?.reachable ?? 0);
+  network.ordererQuorum.set(snapshot.orderers?.quorum ?? 0);
+  // Reset first, so a peer or certificate that stopped answering loses its stale value.
+  network.peerHeight.reset();
+  for (const [msp, height] of Object.entries(snapshot.peerHeights))
+    network.peerHeight.set({ msp }, height);
+  network.certificateExpiry.reset();
+  for (const [msp, expiry] of Object.entries(snapshot.certificateExpiry))
+    network.certificateExpiry.set({ msp }, expiry);
+}
+
+function createAppNetworkHealth(config: Config, ledger: Ledger, metrics: Metrics): NetworkHealth {
+  const identities = config.fabric?.identities ?? {};
+  return createNetworkHealth(
+    {
+      ordererUrls: config.fabric?.ordererHealthUrls ?? [],
+      probeOrderer: (url) => probeOrdererHealth(url, ordererProbeTimeoutMs),
+      peerHeights: () => within(ledger.peerHeights(), readinessTimeoutMs),
+      certificateExpiry: () => certificateExpiry(identities),
+    },
+    {
+      refreshMs: networkRefreshMs,
+      onSnapshot: (snapshot) => {
+        publishNetwork(metrics, snapshot);
+      },
+    },
+  );
+}
 
 async function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -109,8 +151,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   let openApi: unknown;
+  const network = createAppNetworkHealth(config, ledger, metrics);
   const readiness = async (): Promise<Readiness> => {
-    const [redisUp, ledgerUp] = await Promise.all([
+    const [redisUp, ledgerUp, snapshot] = await Promise.all([
       within(redis.ping(), readinessTimeoutMs).then(
         () => true,
         () => false,
@@ -119,13 +162,13 @@ export function createApp(deps: AppDeps): Express {
         () => true,
         () => false,
       ),
+      network.snapshot(),
     ]);
-    const down = [...(redisUp ? [] : ['redis' as const]), ...(ledgerUp ? [] : ['ledger' as const])];
-    return {
-      status: down.length === 0 ? 'ready' : 'unavailable',
-      checks: { redis: redisUp ? 'up' : 'down', ledger: ledgerUp ? 'up' : 'down' },
-      ...(down.length === 0 ? {} : { down }),
-    };
+    return readinessOf({
+      redis: redisUp,
+      ledger: ledgerUp,
+      ...(snapshot.orderers === undefined ? {} : { orderers: snapshot.orderers }),
+    });
   };
 
   const sessionIndex = createSessionIndex(redis, logger);
@@ -171,6 +214,9 @@ export function createApp(deps: AppDeps): Express {
       issuer: config.oidc.issuer,
       openApi: () => (openApi ??= buildOpenApi(routeSpecs, { version: '1.0.0' })),
       readiness,
+      beforeScrape: async () => {
+        await network.snapshot();
+      },
     }),
     ...authHandlers({ login, sessions, verifier: deps.verifier, issuer: config.oidc.issuer }),
     ...residentHandlers(createResidentService(ledger, sessionIndex)),

@@ -42,6 +42,23 @@ const list = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+const urlList = z
+  .string()
+  .default('')
+  .transform((text, ctx): string[] => {
+    const urls = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    for (const url of urls) {
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        ctx.addIssue({ code: 'custom', message: `"${url}" is not an http(s) URL` });
+        return z.NEVER;
+      }
+    }
+    return urls;
+  });
+
 /** Express's "trust proxy": off, the number of proxy hops in front, or the proxies' addresses. */
 export type TrustProxy = false | number | readonly string[];
 
@@ -200,6 +217,9 @@ const envSchema = z.object({
     'PEM client certificate per organisation: MSPID=path,... (gateway, each department, regulator); unset disables the ledger',
   ),
   FABRIC_IDENTITY_KEYS: mspMap().describe('PEM private key per organisation: MSPID=path,...'),
+  FABRIC_ORDERER_HEALTH_URLS: urlList.describe(
+    'health URL of every orderer\u2019s operations endpoint (http://host:port/healthz), comma-separated; /readyz then requires a BFT quorum of them to answer; unset skips the check',
+  ),
   FABRIC_EVALUATE_TIMEOUT_MS: positiveInt.default(5000).describe('deadline of a ledger read'),
   FABRIC_ENDORSE_TIMEOUT_MS: positiveInt.default(15000).describe('deadline of an endorsement'),
   FABRIC_SUBMIT_TIMEOUT_MS: positiveInt
@@ -233,6 +253,8 @@ export interface FabricConfig {
   readonly peers: Readonly<Record<string, FabricPeerConfig>>;
   /** Client identities, one per organisation the gateway signs for. */
   readonly identities: Readonly<Record<string, FabricOrgConfig>>;
+  /** Health URLs of all the orderers, for the quorum check; empty skips it. */
+  readonly ordererHealthUrls: readonly string[];
   readonly timeouts: {
     readonly evaluateMs: number;
     readonly endorseMs: number;
@@ -428,6 +450,7 @@ function fabricConfig(e: z.infer<typeof envSchema>, problems: string[]): FabricC
     departmentMspIds: e.DEPARTMENT_MSP_IDS,
     peers,
     identities,
+    ordererHealthUrls: e.FABRIC_ORDERER_HEALTH_URLS,
     timeouts: {
       evaluateMs: e.FABRIC_EVALUATE_TIMEOUT_MS,
       endorseMs: e.FABRIC_ENDORSE_TIMEOUT_MS,

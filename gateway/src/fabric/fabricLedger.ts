@@ -254,6 +254,22 @@ class FabricLedger implements Ledger {
     ]);
   }
 
+  async peerHeights(): Promise<Readonly<Record<string, number>>> {
+    const peers: [string, Gateway][] = [
+      [this.config.gatewayMspId, this.gatewayWriter],
+      [this.config.regulatorMspId, this.connections.regulator],
+    ];
+    const heights = await Promise.all(
+      peers.map(([mspId, gateway]) =>
+        this.height(gateway, mspId).then(
+          (height): [string, number][] => [[mspId, height]],
+          (): [string, number][] => [],
+        ),
+      ),
+    );
+    return Object.fromEntries(heights.flat());
+  }
+
   createPoll(
     department: string,
     draft: unknown,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -6,6 +6,13 @@ export interface Metrics {
   /** Phases: evaluate, endorse, submit, commit. */
   readonly fabricDuration: Histogram<'phase' | 'outcome'>;
   readonly rateLimitRejections: Counter<'scope'>;
+  readonly network: {
+    readonly orderers: Gauge;
+    readonly orderersReachable: Gauge;
+    readonly ordererQuorum: Gauge;
+    readonly peerHeight: Gauge<'msp'>;
+    readonly certificateExpiry: Gauge<'msp'>;
+  };
 }
 
 /** A registry per app, so tests that build several apps never collide on metric names. */
@@ -34,5 +41,34 @@ export function createMetrics(): Metrics {
       labelNames: ['scope'],
       registers: [registry],
     }),
+    network: {
+      orderers: new Gauge({
+        name: 'veche_fabric_orderers',
+        help: 'Orderers whose health endpoint the gateway probes',
+        registers: [registry],
+      }),
+      orderersReachable: new Gauge({
+        name: 'veche_fabric_orderers_reachable',
+        help: 'Orderers whose health endpoint answered OK at the last probe',
+        registers: [registry],
+      }),
+      ordererQuorum: new Gauge({
+        name: 'veche_fabric_orderer_quorum',
+        help: 'Orderers SmartBFT needs to order blocks, ceil((N+F+1)/2) with F=floor((N-1)/3)',
+        registers: [registry],
+      }),
+      peerHeight: new Gauge({
+        name: 'veche_fabric_peer_height',
+        help: 'Chain height of the channel on the peers the gateway uses, by MSP ID',
+        labelNames: ['msp'],
+        registers: [registry],
+      }),
+      certificateExpiry: new Gauge({
+        name: 'veche_certificate_expiry_seconds',
+        help: 'Unix time at which the gateway client identity certificate expires, by MSP ID',
+        labelNames: ['msp'],
+        registers: [registry],
+      }),
+    },
   };
 }

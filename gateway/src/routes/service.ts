@@ -8,6 +8,8 @@ export interface ServiceRouteDeps {
   readonly issuer: string;
   readonly openApi: () => unknown;
   readonly readiness: () => Promise<Readiness>;
+  /** Brings gauges that are probed, not counted, up to date (cached, so scrapes stay cheap). */
+  readonly beforeScrape: () => Promise<void>;
 }
 
 export function serviceHandlers(deps: ServiceRouteDeps): {
@@ -23,11 +25,14 @@ export function serviceHandlers(deps: ServiceRouteDeps): {
       const readiness = await deps.readiness();
       return { status: readiness.status === 'ready' ? 200 : 503, body: readiness };
     },
-    getMetrics: async () => ({
-      status: 200,
-      body: await deps.metrics.registry.metrics(),
-      contentType: deps.metrics.registry.contentType,
-    }),
+    getMetrics: async () => {
+      await deps.beforeScrape();
+      return {
+        status: 200,
+        body: await deps.metrics.registry.metrics(),
+        contentType: deps.metrics.registry.contentType,
+      };
+    },
     getOpenApi: () => Promise.resolve({ status: 200, body: deps.openApi() }),
     getConfig: () => Promise.resolve({ status: 200, body: { issuer: deps.issuer } }),
   };

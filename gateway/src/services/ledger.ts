@@ -87,6 +87,11 @@ export interface ChainInfo {
 export interface Ledger {
   /** Resolves when the gateway's peer and the regulator's peer answer. */
   ping(): Promise<void>;
+  /**
+   * The channel's chain height on the gateway organisation's and the regulator's peers, by MSP
+   * ID; a peer that does not answer is left out.
+   */
+  peerHeights(): Promise<Readonly<Record<string, number>>>;
 
   createPoll(
     department: string,

@@ -9,6 +9,7 @@ export function createUnconfiguredLedger(): Ledger {
   const fail = (): Promise<never> => Promise.reject(new LedgerError({ kind: 'unavailable' }));
   return {
     ping: fail,
+    peerHeights: fail,
     createPoll: fail,
     openPoll: fail,
     closePoll: fail,

@@ -144,8 +144,13 @@ export const Problem = z
 export const Health = z.object({ status: z.literal('ok') });
 export const Readiness = z.object({
   status: z.enum(['ready', 'unavailable']),
-  checks: z.object({ redis: z.enum(['up', 'down']), ledger: z.enum(['up', 'down']) }),
-  down: z.array(z.enum(['redis', 'ledger'])).optional(),
+  checks: z.object({
+    redis: z.enum(['up', 'down']),
+    ledger: z.enum(['up', 'down']),
+    /** Present when orderer health endpoints are configured: a BFT quorum of them answers. */
+    'ledger-quorum': z.enum(['up', 'down']).optional(),
+  }),
+  down: z.array(z.enum(['redis', 'ledger', 'ledger-quorum'])).optional(),
 });
 export type Readiness = z.infer<typeof Readiness>;
 export const PublicConfig = z.object({ issuer: z.string() });

@@ -83,3 +83,33 @@ describe('loadConfig, TRUST_PROXY', () => {
     }
   });
 });
+
+describe('loadConfig, FABRIC_ORDERER_HEALTH_URLS', () => {
+  const fabric = {
+    ...base,
+    FABRIC_IDENTITY_CERTS: 'ITDeptMSP=a,CivicChamberMSP=b,RegulatorMSP=c',
+    FABRIC_IDENTITY_KEYS: 'ITDeptMSP=a,CivicChamberMSP=b,RegulatorMSP=c',
+  };
+
+  it('skips the quorum check when unset', () => {
+    expect(loadConfig(fabric).fabric?.ordererHealthUrls).toEqual([]);
+  });
+
+  it('reads a comma list of http(s) URLs', () => {
+    expect(
+      loadConfig({
+        ...fabric,
+        FABRIC_ORDERER_HEALTH_URLS:
+          'http://127.0.0.1:7052/healthz, https://o2.example:7062/healthz',
+      }).fabric?.ordererHealthUrls,
+    ).toEqual(['http://127.0.0.1:7052/healthz', 'https://o2.example:7062/healthz']);
+  });
+
+  it('refuses what is not an http(s) URL', () => {
+    for (const value of ['127.0.0.1:7052', 'ftp://127.0.0.1/healthz']) {
+      expect(problems({ ...fabric, FABRIC_ORDERER_HEALTH_URLS: value })).toEqual([
+        expect.stringMatching(/^FABRIC_ORDERER_HEALTH_URLS: /),
+      ]);
+    }
+  });
+});

@@ -259,6 +259,10 @@ describe('network/render.mjs', () => {
         /users\/User1@civicchamber\.city\.veche\/msp\/signcerts\//,
       );
       expect(env.FABRIC_IDENTITY_KEYS).not.toContain('Admin@');
+      // Every orderer's operations endpoint, for the gateway's BFT quorum check.
+      expect(env.FABRIC_ORDERER_HEALTH_URLS).toBe(
+        [7052, 7062, 7072, 7082].map((port) => `http://127.0.0.1:${port}/healthz`).join(','),
+      );
     });
 
     it('describes every peer, orderer and identity for clients in network.json', () => {
