@@ -35,7 +35,7 @@ export async function startSystem(): Promise<RunningSystem> {
       resolve();
     }),
   );
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`veche.sh not ready within 180 s:\n${output}`));
     }, 180_000);
@@ -55,6 +55,15 @@ export async function startSystem(): Promise<RunningSystem> {
       );
     });
   });
+  try {
+    await ready;
+  } catch (error) {
+    // veche.sh stops what it started when it fails; the folder is this function's to remove.
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    await exited;
+    rmSync(runtime, { recursive: true, force: true });
+    throw error;
+  }
   return {
     gateway: `http://127.0.0.1:${gatewayPort}`,
     issuer: `http://127.0.0.1:${idpPort}`,
