@@ -6,12 +6,11 @@
 //
 // usage: npm run bench:api -- [--seconds 60] [--concurrency 32] [--residentsPerWorker 4]
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { devToken } from '../test/helpers/devIdp.js';
-import { openFabricNetwork, readNetworkDescription } from '../test/helpers/fabricNetwork.js';
 import { benchChoices, benchDistrict, benchDraft, veche } from './lib/ledger.js';
-import { describeResult, numericFlags, runLoad } from './lib/load.js';
+import { describeResult, runLoad } from './lib/load.js';
+import { ballotBenchFlags, openBenchNetwork } from './lib/network.js';
 import { pollSchema } from './lib/pollSchema.js';
 import { startSystem } from './lib/system.js';
 
@@ -41,15 +40,8 @@ async function expectStatus(
 }
 
 async function main(): Promise<void> {
-  const flags = numericFlags(process.argv.slice(2), {
-    seconds: 60,
-    concurrency: 32,
-    residentsPerWorker: 4,
-  });
-  const description = readNetworkDescription(
-    join(process.cwd(), '.runtime/network/config/network.json'),
-  );
-  const network = openFabricNetwork(description);
+  const flags = ballotBenchFlags();
+  const { description, network } = openBenchNetwork();
   console.error('[bench] starting Redis, the development IdP and the gateway (scripts/veche.sh)');
   const system = await startSystem();
   try {

@@ -4,21 +4,13 @@
 // both waiting for their commit status. The ratio of the two throughputs is the figure.
 //
 // usage: npm run bench:chaincode -- [--seconds 60] [--concurrency 32] [--residentsPerWorker 4]
-import { join } from 'node:path';
-import { openFabricNetwork, readNetworkDescription } from '../test/helpers/fabricNetwork.js';
 import { benchChoices, openBenchPoll, registerBenchResidents, veche } from './lib/ledger.js';
-import { describeResult, numericFlags, runLoad } from './lib/load.js';
+import { describeResult, runLoad } from './lib/load.js';
+import { ballotBenchFlags, openBenchNetwork } from './lib/network.js';
 
 async function main(): Promise<void> {
-  const flags = numericFlags(process.argv.slice(2), {
-    seconds: 60,
-    concurrency: 32,
-    residentsPerWorker: 4,
-  });
-  const description = readNetworkDescription(
-    join(process.cwd(), '.runtime/network/config/network.json'),
-  );
-  const network = openFabricNetwork(description);
+  const flags = ballotBenchFlags();
+  const { description, network } = openBenchNetwork();
   try {
     const pollId = await openBenchPoll(network);
     const pool = flags.concurrency * flags.residentsPerWorker;
