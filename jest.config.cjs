@@ -32,7 +32,7 @@ module.exports = {
     {
       ...esm,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/{common,gateway,idp,network,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/unit/{common,gateway,idp,network,scripts,verifier}/**/*.test.ts'],
     },
     {
       ...esm,
