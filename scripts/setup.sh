@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-readonly PACKAGES=(redis-server shellcheck)
-readonly COMMANDS=(redis-server shellcheck)
+readonly PACKAGES=(redis-server shellcheck chromium)
+readonly COMMANDS=(redis-server shellcheck chromium)
 
 ensure_debian_packages() {
   local missing=() i

@@ -22,6 +22,8 @@ export IDP_ISSUER="${IDP_ISSUER:-$OIDC_ISSUER}"
 export IDP_KEYS_FILE="${IDP_KEYS_FILE:-$RUNTIME/idp/jwks.json}"
 export IDP_REDIRECT_URIS="${IDP_REDIRECT_URIS:-http://${HOST}:${PORT}/auth/callback}"
 export PSEUDONYM_SECRET_FILE="${PSEUDONYM_SECRET_FILE:-$RUNTIME/gateway/pseudonym.secret}"
+# The web page shows dates in the zone the chaincode judges ages in.
+export CITY_TIME_ZONE="${CITY_TIME_ZONE:-$VECHE_TIME_ZONE}"
 export PORT IDP_PORT REDIS_URL
 started_at=$(date +%s)
 started=()

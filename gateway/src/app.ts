@@ -39,6 +39,7 @@ import {
 import { createPollService } from './services/polls.js';
 import { createResidentService } from './services/residents.js';
 import { buildOpenApi } from './validation/openapi.js';
+import { createWebRouter } from './web/webRouter.js';
 import { routeSpecs } from './validation/registry.js';
 import type { Readiness } from './validation/schemas.js';
 
@@ -208,6 +209,8 @@ export function createApp(deps: AppDeps): Express {
       'live counts not updated for a committed ballot; the block indexer applies it',
     );
   });
+  const residents = createResidentService(ledger, sessionIndex);
+  const authenticate = createAuthenticator(deps.verifier, sessions);
   const handlers: Handlers = {
     ...serviceHandlers({
       metrics,
@@ -219,7 +222,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
     ...authHandlers({ login, sessions, verifier: deps.verifier, issuer: config.oidc.issuer }),
-    ...residentHandlers(createResidentService(ledger, sessionIndex)),
+    ...residentHandlers(residents),
     ...pollHandlers(polls),
     ...ballotHandlers(ballots),
     ...auditHandlers(createAuditService(ledger, createAuditIndex(redis))),
@@ -239,12 +242,26 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   mountRoutes(app, routeSpecs, handlers, {
-    authenticate: createAuthenticator(deps.verifier, sessions),
+    authenticate,
     rateLimits,
     idempotency,
     recoveries: { ...pollRecoveries(polls), ...ballotRecoveries(ballots) },
     metrics,
   });
+  // The residents' page: HTML over the same services, at / and below (paths the API leaves free).
+  app.use(
+    createWebRouter({
+      polls,
+      ballots,
+      residents,
+      authenticate,
+      sessions,
+      timeZone: config.timeZone,
+      publicOrigin: new URL(config.oidc.redirectUri).origin,
+      receiptPeer: config.fabric?.regulatorMspId ?? 'RegulatorMSP',
+      cacheTemplates: config.nodeEnv !== 'development',
+    }),
+  );
   app.use(methodNotAllowed(routeSpecs));
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -59,6 +59,15 @@ const urlList = z
     return urls;
   });
 
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Express's "trust proxy": off, the number of proxy hops in front, or the proxies' addresses. */
 export type TrustProxy = false | number | readonly string[];
 
@@ -184,6 +193,11 @@ const envSchema = z.object({
   RATE_LIMIT_RESIDENT_PER_MIN: positiveInt
     .default(60)
     .describe('requests per minute per authenticated caller'),
+  CITY_TIME_ZONE: z
+    .string()
+    .default('Europe/Moscow')
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow')
+    .describe('the city\u2019s time zone: dates on the web page, eligibility marks by age'),
   CLOSE_WAIT_MS: positiveInt
     .default(20000)
     .describe(
@@ -296,6 +310,8 @@ export interface Config {
   readonly rateLimits: { readonly ipPerSecond: number; readonly callerPerMinute: number };
   /** How long a close waits for its final tally before answering 202 Accepted. */
   readonly closeWaitMs: number;
+  /** IANA zone of the city, the chaincode's own (VECHE_TIME_ZONE at deployment). */
+  readonly timeZone: string;
   readonly departmentMspIds: readonly string[];
   /** Undefined when no identities are configured: every ledger endpoint then answers 503. */
   readonly fabric: FabricConfig | undefined;
@@ -387,6 +403,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callerPerMinute: e.RATE_LIMIT_RESIDENT_PER_MIN,
     },
     closeWaitMs: e.CLOSE_WAIT_MS,
+    timeZone: e.CITY_TIME_ZONE,
     departmentMspIds: e.DEPARTMENT_MSP_IDS,
     fabric,
   };
