@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { createConfiguredVerifier } from './auth/verifier.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createFabricLedger } from './fabric/fabricLedger.js';
+import { createHttpServer } from './httpServer.js';
 import { createLogger } from './middleware/logger.js';
 import { createMetrics } from './middleware/metrics.js';
 import { createLiveCounts } from './redis/liveCounts.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         );
       });
   }
-  const server = createServer(app);
+  const server = createHttpServer(app);
   server.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port }, 'gateway listening');
   });
