@@ -209,6 +209,10 @@ export function readTopology(vars) {
     maxClockSkewSeconds: r.int('VECHE_MAX_CLOCK_SKEW_SECONDS', 1, 3600),
     expectedElectorate: r.int('VECHE_EXPECTED_ELECTORATE', 1, 64_000_000),
     totalQueryLimit: r.int('VECHE_TOTAL_QUERY_LIMIT', 1, 10_000_000),
+    batch: {
+      maxIntervalMs: r.int('VECHE_BATCH_MAX_INTERVAL_MS', 1, 60_000),
+      maxCount: r.int('VECHE_BATCH_MAX_COUNT', 1, 100_000),
+    },
     ordererOrg: {
       msp: msps[0],
       cryptoName: msps[0].replace(/MSP$/, '') || msps[0],
@@ -448,12 +452,17 @@ export function renderConfigtx(topology, paths) {
       // SmartBFT ignores BatchTimeout and cuts blocks by BatchSize and RequestBatchMaxInterval
       // (orderer/consensus/smartbft/util.go); configtxgen still expects the field.
       BatchTimeout: '2s',
-      BatchSize: { MaxMessageCount: 500, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
+      BatchSize: {
+        MaxMessageCount: topology.batch.maxCount,
+        AbsoluteMaxBytes: '10 MB',
+        PreferredMaxBytes: '2 MB',
+      },
       SmartBFT: {
-        RequestBatchMaxCount: 500,
+        RequestBatchMaxCount: topology.batch.maxCount,
         RequestBatchMaxBytes: 10485760,
         // How long a lone transaction waits for its block: the latency knob under SmartBFT.
-        RequestBatchMaxInterval: '50ms',
+        // docs/performance.md measures it against throughput under load.
+        RequestBatchMaxInterval: `${topology.batch.maxIntervalMs}ms`,
         IncomingMessageBufferSize: 200,
         // Cannot change once the channel exists.
         RequestPoolSize: 100000,
@@ -546,6 +555,9 @@ export function renderOrdererEnv(topology, o, paths, runtime) {
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: true,
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: files.tlsCa,
     ORDERER_OPERATIONS_LISTENADDRESS: `${o.host}:${o.ops.port}`,
+    // Prometheus histograms on the operations port (/metrics): bench:api reads where a ballot's
+    // time goes from them; the default provider is disabled.
+    ORDERER_METRICS_PROVIDER: 'prometheus',
   });
 }
 
@@ -600,6 +612,8 @@ export function renderPeerEnv(org, paths, runtime, totalQueryLimit) {
     // Purged private data leaves the private data store at the next block, not 100 blocks later.
     CORE_LEDGER_PVTDATASTORE_PURGEINTERVAL: 1,
     CORE_OPERATIONS_LISTENADDRESS: `${org.host}:${org.ops.port}`,
+    // Endorsement, chaincode and commit histograms on /metrics, for bench:api's breakdown.
+    CORE_METRICS_PROVIDER: 'prometheus',
     // Empty disables Docker (Fabric 3 accepts an empty override); chaincode runs as a service.
     CORE_VM_ENDPOINT: '',
     CORE_PEER_GATEWAY_ENABLED: true,

@@ -21,6 +21,10 @@
 : "${VECHE_EXPECTED_ELECTORATE:=1000000}"
 # Every peer's ledger.state.totalQueryLimit (Fabric's default): records per non-paginated range.
 : "${VECHE_TOTAL_QUERY_LIMIT:=100000}"
+# SmartBFT block cutting, written into the channel's genesis block (so fixed once the channel
+# exists): how long a lone request waits for its block, and the most requests in one block.
+: "${VECHE_BATCH_MAX_INTERVAL_MS:=50}"
+: "${VECHE_BATCH_MAX_COUNT:=500}"
 
 # Orderers: CityOrdererMSP, SmartBFT. Ports: listen (clients and cluster), admin, operations.
 : "${VECHE_ORDERER_MSP:=CityOrdererMSP}"

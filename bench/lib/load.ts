@@ -120,3 +120,93 @@ export function numericFlags<T extends Record<string, number>>(
   }
   return values as T;
 }
+
+export interface OpenLoadOptions {
+  readonly name: string;
+  readonly seconds: number;
+  /** Offered load: tasks started per second, whatever the system absorbs. */
+  readonly rate: number;
+  /** Slots a task needs one of (a resident with no ballot in flight); none free drops the task. */
+  readonly slots: number;
+  readonly task: (slot: number, iteration: number) => Promise<void>;
+}
+
+export interface OpenLoadResult extends LoadResult {
+  readonly offered: number;
+  /** Arrivals that found every slot busy: the system was too slow for the offered load. */
+  readonly dropped: number;
+}
+
+/**
+ * An open-loop load generator: tasks start on a fixed schedule, so latency shows queueing as the
+ * offered load nears what the system absorbs (a closed loop would slow down instead). A late
+ * arrival counts its latency from its scheduled start.
+ */
+export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  const free = Array.from({ length: options.slots }, (_, i) => i);
+  const uses = new Array<number>(options.slots).fill(0);
+  const running = new Set<Promise<void>>();
+  let failed = 0;
+  let dropped = 0;
+  const start = performance.now();
+  const total = Math.floor(options.rate * options.seconds);
+  const progress = setInterval(() => {
+    const elapsed = (performance.now() - start) / 1000;
+    console.error(
+      `[${options.name} +${elapsed.toFixed(0)}s/${options.seconds}s] ${latencies.length} done, ` +
+        `${failed} failed, ${dropped} dropped, ${running.size} in flight`,
+    );
+  }, 5000);
+  try {
+    for (let n = 0; n < total; n++) {
+      const due = start + (n * 1000) / options.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const slot = free.pop();
+      if (slot === undefined) {
+        dropped++;
+        continue;
+      }
+      const iteration = uses[slot] ?? 0;
+      uses[slot] = iteration + 1;
+      const run = options
+        .task(slot, iteration)
+        .then(
+          () => {
+            latencies.push(performance.now() - due);
+          },
+          (error: unknown) => {
+            failed++;
+            if (failures.length < 5) failures.push(failureText(error));
+          },
+        )
+        .finally(() => {
+          free.push(slot);
+          running.delete(run);
+        });
+      running.add(run);
+    }
+    // Throughput counts the offered window only; stragglers still give their latency.
+    const windowEnd = performance.now();
+    const inWindow = latencies.length;
+    await Promise.all(running);
+    latencies.sort((a, b) => a - b);
+    const seconds = (windowEnd - start) / 1000;
+    return {
+      name: options.name,
+      offered: options.rate,
+      completed: latencies.length,
+      failed,
+      dropped,
+      seconds,
+      perSecond: inWindow / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failures,
+    };
+  } finally {
+    clearInterval(progress);
+  }
+}

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/helpers/freePort.js';
+import { networkDir } from '../../test/helpers/networkScript.js';
 
 export interface RunningSystem {
   readonly gateway: string;
@@ -23,7 +24,7 @@ export async function startSystem(): Promise<RunningSystem> {
       IDP_PORT: String(idpPort),
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       VECHE_RUNTIME_DIR: runtime,
-      VECHE_NETWORK_DIR: join(process.cwd(), '.runtime/network'),
+      VECHE_NETWORK_DIR: networkDir(),
       RATE_LIMIT_IP_PER_SEC: '1000000',
       RATE_LIMIT_RESIDENT_PER_MIN: '1000000',
     },
