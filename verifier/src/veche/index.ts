@@ -32,3 +32,9 @@ export {
   type VecheReplay,
 } from './replay.js';
 export { countBallots, countDifferences, type OptionCounts } from './tallyCount.js';
+export {
+  createVecheChecks,
+  type VecheChecks,
+  type VecheChecksOptions,
+  type VecheOutcome,
+} from './vecheChecks.js';

@@ -24,9 +24,11 @@ import {
 const STORED_VALID = 0;
 
 export interface VecheSinkOptions {
-  /** The Veche chaincode's namespace on the channel; `veche` by default. */
-  readonly namespace?: string;
-  /** Transactions whose receipts will be asked for: the sink remembers where it saw them. */
+  /** The Veche chaincode's name, which is its namespace on the channel; `veche` by default. */
+  readonly chaincode?: string;
+  /** A transaction whose receipt will be asked for (the CLI's --receipt). */
+  readonly receipt?: string;
+  /** More of them: the sink remembers where it saw each. */
   readonly receiptTxIds?: readonly string[];
 }
 
@@ -102,8 +104,11 @@ function functionOf(tx: VerifiedTransaction): string | undefined {
  * still compared: it is what the peers serve as the result.
  */
 export function createVecheSink(options: VecheSinkOptions = {}): VecheSink {
-  const namespace = options.namespace ?? 'veche';
-  const watched = new Set(options.receiptTxIds ?? []);
+  const namespace = options.chaincode ?? 'veche';
+  const watched = new Set([
+    ...(options.receiptTxIds ?? []),
+    ...(options.receipt === undefined ? [] : [options.receipt]),
+  ]);
   const sightings = new Map<string, TxSighting[]>();
   const replay = createVecheReplay();
 
