@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole system on this machine: the Fabric network (scripts/network.sh up), Redis (when
 # none answers at REDIS_URL), the development IdP and the gateway, with their state and logs
-# under .runtime/. `start` stays in the foreground and, on Ctrl-C or SIGTERM, stops by PID
-# everything it started; a network that was running before it, even partly, is left as it was.
+# under .runtime/. `start` stays in the foreground and supervises what it started: a service that
+# exits is started again after a backoff (1 s, doubling, at most VECHE_RESTART_MAX_DELAY; back to
+# 1 s once it has run VECHE_RESTART_RESET_AFTER seconds), and a network it owns gets `network.sh
+# up` when one of its processes dies. On Ctrl-C or SIGTERM it stops by PID everything it started
+# and restarts nothing more; a network that was running before it, even partly, is left as it was.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +35,14 @@ started=()
 step_pid=""
 network_started=false
 stopping=false
+# Supervision: seconds of backoff at most, and how long a process must run before its count of
+# restarts starts again from 1 s.
+readonly RESTART_MAX_DELAY="${VECHE_RESTART_MAX_DELAY:-30}"
+readonly RESTART_RESET_AFTER="${VECHE_RESTART_RESET_AFTER:-60}"
+# The services this run started and supervises, and per name: restarts since the last healthy
+# period, and when it was last started.
+supervised=()
+declare -A restarts=() launched_at=()
 
 usage() {
   cat <<TXT
@@ -161,6 +172,115 @@ print_ledger_env() {
   while read -r name; do printf '%s=%s\n' "$name" "${!name}"; done < <(sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$NETWORK/config/gateway.env")
 }
 
+# The command line of each service; the same one starts it again after a crash.
+start_service() {
+  local name=$1
+  case $name in
+    redis) launch redis setsid redis-server --port "$(port_of_url "$REDIS_URL")" --bind 127.0.0.1 --dir "$RUNTIME/redis" --appendonly yes ;;
+    idp) launch idp setsid node "$ROOT/idp/dist/main.js" ;;
+    gateway) launch gateway setsid node "$ROOT/gateway/dist/main.js" ;;
+  esac
+  launched_at[$name]=$SECONDS
+  if [[ " ${supervised[*]} " != *" $name "* ]]; then supervised+=("$name"); fi
+}
+
+# 1 s, 2 s, 4 s ... at most RESTART_MAX_DELAY.
+backoff_delay() {
+  local attempt=$1 delay=1
+  while ((attempt > 1 && delay < RESTART_MAX_DELAY)); do
+    delay=$((delay * 2))
+    attempt=$((attempt - 1))
+  done
+  ((delay > RESTART_MAX_DELAY)) && delay=$RESTART_MAX_DELAY
+  printf '%s' "$delay"
+}
+
+# Sets exit_text to "status 1" or "status 137 (SIGKILL)", the exit status bash recorded for a
+# child of this script. Not through $(...): a subshell cannot wait for its parent's child.
+exit_text=""
+describe_exit() {
+  local pid=$1 status=0
+  wait "$pid" 2>/dev/null || status=$?
+  exit_text="status $status"
+  if ((status > 128 && status < 160)); then exit_text+=" (SIG$(kill -l "$((status - 128))"))"; fi
+}
+
+# Waits out a backoff in the background (run_step), so Ctrl-C or SIGTERM stops it at once.
+pause() { run_step sleep "$1"; }
+
+# One service found dead: log it, wait its backoff, start it again (unless stopping by then).
+restart_service() {
+  local name=$1 pid=$2 attempt delay
+  describe_exit "$pid"
+  attempt=$((${restarts[$name]:-0} + 1))
+  restarts[$name]=$attempt
+  delay=$(backoff_delay "$attempt")
+  say "supervisor: $name (PID $pid) exited with $exit_text; restarting it in ${delay} s (attempt $attempt)"
+  pause "$delay"
+  "$stopping" && return 0
+  start_service "$name"
+}
+
+# Whether a process of the network this run owns has died (its PID file names a dead PID).
+network_process_dead() {
+  local file pid
+  for file in "$NETWORK"/pids/*.pid; do
+    [ -e "$file" ] || continue
+    pid=""
+    read -r pid <"$file" || true
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      printf '%s' "$(basename "$file" .pid)"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# `network.sh up` restarts whatever of the owned network is down, with the same backoff.
+restart_network() {
+  local dead=$1 attempt delay status=0
+  attempt=$((${restarts[network]:-0} + 1))
+  restarts[network]=$attempt
+  launched_at[network]=$SECONDS
+  delay=$(backoff_delay "$attempt")
+  say "supervisor: Fabric process $dead died (exit status unknown: network.sh started it); network.sh up in ${delay} s (attempt $attempt)"
+  pause "$delay"
+  "$stopping" && return 0
+  run_step setsid bash "$ROOT/scripts/network.sh" up >>"$LOGS/network-restarts.log" 2>&1 || status=$?
+  if ((status == 0)); then say "supervisor: network.sh up brought the Fabric network back"; else say "supervisor: network.sh up failed (status $status; $LOGS/network-restarts.log)"; fi
+}
+
+# Polls once a second, reading PID files and using kill -0, so a check costs no process on this
+# small machine. A process that has run RESTART_RESET_AFTER seconds since its last start is healthy
+# again, so its next crash waits 1 s.
+supervise() {
+  local name pid dead
+  while ! "$stopping"; do
+    pause 1
+    for name in "${supervised[@]}"; do
+      "$stopping" && return 0
+      pid=""
+      read -r pid <"$PIDS/$name.pid" || true
+      # This script reaps its children as they exit, so kill -0 needs no ps (no zombie stays).
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        if ((${restarts[$name]:-0} > 0 && SECONDS - ${launched_at[$name]} >= RESTART_RESET_AFTER)); then
+          say "supervisor: $name has run ${RESTART_RESET_AFTER} s since its restart; its backoff starts again from 1 s"
+          restarts[$name]=0
+        fi
+        continue
+      fi
+      restart_service "$name" "${pid:-0}"
+    done
+    if "$network_started" && ! "$stopping"; then
+      if dead=$(network_process_dead); then
+        restart_network "$dead"
+      elif ((${restarts[network]:-0} > 0 && SECONDS - launched_at[network] >= RESTART_RESET_AFTER)); then
+        restarts[network]=0
+      fi
+    fi
+  done
+}
+
 start() {
   mkdir -p "$LOGS" "$PIDS" "$RUNTIME/redis"
   trap 'shutdown; exit 130' INT
@@ -175,21 +295,21 @@ start() {
   # Each service in its own session, like the network's nodes: Ctrl-C reaches this script
   # alone, which stops the gateway first (it finishes in-flight requests), then the IdP, Redis.
   if redis_answers; then
-    say "using the Redis that answers at $REDIS_URL"
+    say "using the Redis that answers at $REDIS_URL (not supervised: this run did not start it)"
   else
     local redis_port
     redis_port=$(port_of_url "$REDIS_URL")
     port_free 127.0.0.1 "$redis_port" || die "port $redis_port (REDIS_URL) is in use by something that is not Redis"
-    launch redis setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$RUNTIME/redis" --appendonly yes
+    start_service redis
     await_ready redis 20 redis_answers
   fi
 
   port_free "$HOST" "$IDP_PORT" || die "port $IDP_PORT (IDP_PORT) is already in use"
-  launch idp setsid node "$ROOT/idp/dist/main.js"
+  start_service idp
   await_ready idp 30 http_ok "$OIDC_ISSUER/.well-known/openid-configuration"
 
   port_free "$HOST" "$PORT" || die "port $PORT (PORT) is already in use"
-  launch gateway setsid node "$ROOT/gateway/dist/main.js"
+  start_service gateway
   # Ready means Redis and the ledger answer too (GET /readyz), not only that the process runs.
   await_ready gateway 60 http_ok "http://${HOST}:${PORT}/readyz"
 
@@ -203,10 +323,7 @@ start() {
 
 TXT
   say "ready: Veche is running; Ctrl-C stops it"
-  # Any process ending on its own ends the whole run, so nothing is left half up.
-  wait -n || true
-  say "a process exited; stopping the rest (logs in $LOGS)"
-  return 1
+  supervise
 }
 
 status() {

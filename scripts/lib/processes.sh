@@ -19,7 +19,8 @@ launch() {
   "$@" 9>&- >>"$LOGS/$name.log" 2>&1 &
   local pid=$!
   printf '%s' "$pid" >"$PIDS/$name.pid"
-  started+=("$name")
+  # Once per name, so a process started again (veche.sh's supervisor) keeps its place in the stop order.
+  if [[ " ${started[*]} " != *" $name "* ]]; then started+=("$name"); fi
   say "started $name (PID $pid, log $LOGS/$name.log)"
 }
 
