@@ -4,11 +4,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TransactionSink } from './ledgerTransaction.js';
 import { verifyLedger, type CheckLevel } from './pipeline.js';
 import { humanReport } from './report.js';
 import { blockFileName } from './sources/directorySource.js';
 import { openSource, UsageError } from './sources/openSource.js';
+import { createVecheChecks, type VecheChecks } from './veche/index.js';
 
 const usage = `usage: veche-verify --from <gateway URL | peer[:<org>] | directory> [options]
   --json                  print the result as JSON
@@ -16,7 +16,7 @@ const usage = `usage: veche-verify --from <gateway URL | peer[:<org>] | director
   --anchor <hex>          expected SHA-256 of block 0's header
   --network-config <file> network.json for --from peer (default .runtime/network/config/network.json)
   --level <all|hash-chain> which checks run (default all)
-  --receipt <txId>        handed to the Veche checks`;
+  --receipt <txId>        prove one ballot's receipt from the blocks (exit 0 when it holds)`;
 
 function defaultNetworkConfig(): string {
   const runtime = process.env.VECHE_RUNTIME_DIR ?? '.runtime';
@@ -26,22 +26,16 @@ function defaultNetworkConfig(): string {
 }
 
 /**
- * HOOK for the Veche-level checks: verifier/src/veche/index.ts exports createVecheSink(options).
- * Loaded dynamically so this pipeline builds and runs before that module exists.
+ * HOOK for the Veche-level checks (verifier/src/veche/README.md): their sink replays the ballots,
+ * and conclude() reports the recount, the gateway comparison or the --receipt proof.
  */
-async function vecheSinks(options: {
-  receipt?: string;
-  chaincode: string;
-}): Promise<TransactionSink[]> {
-  try {
-    const module = (await import('./veche/index.js')) as {
-      createVecheSink?: (options: unknown) => TransactionSink;
-    };
-    return module.createVecheSink ? [module.createVecheSink(options)] : [];
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return [];
-    throw error;
-  }
+function vecheChecks(options: { receipt?: string; chaincode: string; from: string }): VecheChecks {
+  return createVecheChecks({
+    chaincode: options.chaincode,
+    ...(options.receipt === undefined ? {} : { receipt: options.receipt }),
+    // A gateway URL as the block source is also the gateway whose results are compared.
+    ...(/^https?:\/\//.test(options.from) ? { gatewayUrl: options.from } : {}),
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -76,8 +70,9 @@ async function main(argv: string[]): Promise<number> {
   const source = await openSource(values.from, values['network-config'] ?? defaultNetworkConfig());
   const exportDir = values.export;
   if (exportDir !== undefined) await mkdir(exportDir, { recursive: true });
-  const sinks = await vecheSinks({
+  const veche = vecheChecks({
     chaincode: 'veche',
+    from: values.from,
     ...(values.receipt === undefined ? {} : { receipt: values.receipt }),
   });
   const started = performance.now();
@@ -85,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await verifyLedger({
       source,
-      sinks,
+      sinks: veche.sinks,
       level: values.level as CheckLevel,
       ...(values.anchor === undefined ? {} : { anchor: values.anchor }),
       onBlock:
@@ -102,12 +97,18 @@ async function main(argv: string[]): Promise<number> {
         );
       },
     });
+    const outcome = await veche.conclude({
+      findings: result.findings,
+      lastBlock: result.height - 1,
+    });
+    result.findings.push(...outcome.findings);
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(
       values.json
-        ? `${JSON.stringify({ ...result, seconds }, null, 2)}\n`
-        : `${humanReport(result, seconds)}\n`,
+        ? `${JSON.stringify({ ...result, seconds, veche: outcome.json }, null, 2)}\n`
+        : `${humanReport(result, seconds)}\n${outcome.text}\n`,
     );
+    if (outcome.receiptHolds !== undefined) return outcome.receiptHolds ? 0 : 1;
     return result.findings.length === 0 ? 0 : 1;
   } finally {
     await source.close();
