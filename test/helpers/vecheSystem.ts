@@ -73,9 +73,15 @@ function operatorEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 export async function startSystem(
   network: string,
   env: Readonly<Record<string, string>> = {},
+  /** A runtime folder and ports of an earlier run (a restored backup); new ones by default. */
+  place?: { readonly runtime: string; readonly ports: VecheSystem['ports'] },
 ): Promise<VecheSystem> {
-  const runtime = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
-  const ports = { gateway: await freePort(), idp: await freePort(), redis: await freePort() };
+  const runtime = place?.runtime ?? mkdtempSync(join(tmpdir(), 'veche-e2e-'));
+  const ports = place?.ports ?? {
+    gateway: await freePort(),
+    idp: await freePort(),
+    redis: await freePort(),
+  };
   const child = spawn('npm', ['start'], {
     cwd: process.cwd(),
     detached: true,
