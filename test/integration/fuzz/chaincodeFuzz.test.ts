@@ -46,7 +46,8 @@ const arityRefusal = /Expected \d+ parameters, but \d+ have been supplied/;
 const unknownRefusal =
   /You've asked to invoke a function that does not exist|Contract name is not known/;
 /** The peer's refusal of a proposal it cannot decode (a transient key that is not UTF-8). */
-const undecodable = /failed to unpack transaction proposal/;
+const undecodable =
+  /(failed to unpack transaction proposal|error unmarshalling ChaincodeProposalPayload): string field contains invalid UTF-8/;
 const codedRefusal = new RegExp(`\\b(${CHAINCODE_ERROR_CODES.join('|')}): `);
 /** What a crash looks like through the peer: a JavaScript error class or a Go panic. */
 const crash =
