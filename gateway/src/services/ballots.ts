@@ -1,4 +1,4 @@
-import { ballotChoicesFor, ledgerEventSchema } from '@veche/common';
+import { ledgerEventSchema } from '@veche/common';
 import type { Caller } from '../auth/caller.js';
 import type { Receipt, ReceiptCheck } from '../validation/schemas.js';
 import type {
@@ -8,6 +8,7 @@ import type {
   LedgerTransaction,
   WriteOptions,
 } from './ledger.js';
+import { createBallotRulesCache } from './ballotRules.js';
 import { LedgerError } from './ledgerErrors.js';
 import { pendingWrite, type PendingWrite } from './pendingWrites.js';
 import { requirePollIdForm, requireTxIdForm } from './pollIds.js';
@@ -59,6 +60,8 @@ export function createBallotService(
   /** A committed ballot the live counts could not take now; the block indexer applies it later. */
   onLiveCountsError: (error: unknown, txId: string) => void = () => undefined,
 ): BallotService {
+  const rules = createBallotRulesCache((pollId) => ledger.getPoll(pollId));
+
   /**
    * Counted before the 201, so live results include every ballot already answered. A failure
    * here cannot undo the commit: the ballot is recorded, so it is still answered 201, and the
@@ -92,10 +95,10 @@ export function createBallotService(
     async cast(caller, pollId, choices, options): Promise<Receipt> {
       requirePollIdForm(pollId);
       return locks.withLock(`ballot:${pollId}:${caller.residentId}`, async () => {
-        const poll = await ledger.getPoll(pollId);
+        const poll = await rules.rulesOf(pollId);
         // The same rules the chaincode applies (@veche/common), answered here as a 400 with
         // pointers instead of a round trip to the peers.
-        const checked = ballotChoicesFor(poll).safeParse(choices);
+        const checked = poll.choices.safeParse(choices);
         if (!checked.success) {
           throw invalidRequest(
             checked.error.issues.map((issue) => ({
@@ -118,7 +121,7 @@ export function createBallotService(
           throw error;
         }
         const ballot = committed.value;
-        if (poll.resultsVisibility === 'live') await countLive(ballot, committed.txId);
+        if (poll.live) await countLive(ballot, committed.txId);
         return {
           pollId: ballot.pollId,
           residentId: ballot.residentId,
