@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyLedger, type CheckLevel } from './pipeline.js';
+import { verifyLedger } from './pipeline.js';
 import { humanReport } from './report.js';
 import { blockFileName } from './sources/directorySource.js';
 import { openSource, UsageError } from './sources/openSource.js';
@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await verifyLedger({
       source,
       sinks: veche.sinks,
-      level: values.level as CheckLevel,
+      level: values.level,
       ...(values.anchor === undefined ? {} : { anchor: values.anchor }),
       onBlock:
         exportDir === undefined

@@ -49,7 +49,7 @@ interface Progress {
 }
 
 function isConfigBlock(decoded: DecodedTx[]): boolean {
-  return decoded.length === 1 && decoded[0]!.kind === 'config';
+  return decoded.length === 1 && decoded[0]?.kind === 'config';
 }
 
 export async function verifyLedger(options: VerifyOptions): Promise<VerifyResult> {
@@ -154,7 +154,8 @@ function verifyBlockContents(
       ...checkOrdererSignatures(block, headerBytes, progress.config, progress.lastConfigBlock),
     );
   }
-  const config = progress.config!;
+  const config = progress.config;
+  if (config === undefined) return;
   const verdicts: Array<Verdict | undefined> = decoded.map((tx) => {
     if (tx.kind === 'invalid') return { code: tx.code, reason: tx.reason };
     if (tx.kind === 'config')

@@ -8,7 +8,7 @@ function varint(bytes: Uint8Array, offset: number): [number, number] | undefined
   let value = 0;
   let scale = 1;
   for (let i = offset; i < bytes.length && i < offset + 8; i++) {
-    const byte = bytes[i]!;
+    const byte = bytes[i] ?? 0;
     value += (byte & 0x7f) * scale;
     if ((byte & 0x80) === 0) {
       // A non-minimal varint (trailing zero continuation) is not what Go's marshal writes.

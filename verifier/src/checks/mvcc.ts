@@ -59,7 +59,8 @@ export function merkleSummary(
   for (let level = 1; level < maxLevel; level++) {
     const hashes = tree.get(level) ?? [];
     if (hashes.length === 0) continue;
-    const combined = hashes.length === 1 ? hashes[0]! : sha256(...hashes);
+    const combined = hashes.length === 1 ? hashes[0] : sha256(...hashes);
+    if (combined === undefined) continue;
     tree.delete(level);
     tree.set(level + 1, [...(tree.get(level + 1) ?? []), combined]);
   }
@@ -75,21 +76,25 @@ function rangeHolds(
   query: RangeQuery,
   results: ReadonlyArray<{ key: string; version: Version }>,
 ): boolean {
-  if (query.merkle !== undefined) {
-    const summary = merkleSummary(results, query.merkle.maxDegree);
+  const merkle = query.merkle;
+  if (merkle !== undefined) {
+    const summary = merkleSummary(results, merkle.maxDegree);
     return (
       summary !== undefined &&
-      summary.maxLevel === query.merkle.maxLevel &&
-      summary.hashes.length === query.merkle.hashes.length &&
-      summary.hashes.every((hash, i) => hash.equals(query.merkle!.hashes[i]!))
+      summary.maxLevel === merkle.maxLevel &&
+      summary.hashes.length === merkle.hashes.length &&
+      summary.hashes.every((hash, i) => hash.equals(merkle.hashes[i] ?? new Uint8Array()))
     );
   }
   const raw = query.raw ?? [];
   return (
     raw.length === results.length &&
-    raw.every(
-      (read, i) => read.key === results[i]!.key && sameVersion(read.version, results[i]!.version),
-    )
+    raw.every((read, i) => {
+      const result = results[i];
+      return (
+        result !== undefined && read.key === result.key && sameVersion(read.version, result.version)
+      );
+    })
   );
 }
 

@@ -24,12 +24,12 @@ export function checkFlags(
   const findings: Finding[] = [];
   derived.forEach((code, i) => {
     if (stored[i] === code) return;
-    const txId = decoded[i]!.txId;
+    const txId = decoded[i]?.txId ?? '';
     findings.push({
       check: 'validation-flags',
       blockNumber,
       ...(txId === '' ? {} : { txId }),
-      message: `transaction ${i}: stored flag ${codeName(stored[i]!)}, re-derived ${codeName(code)}${reasons[i] ? ` (${reasons[i]})` : ''}`,
+      message: `transaction ${i}: stored flag ${codeName(stored[i] ?? Code.NOT_VALIDATED)}, re-derived ${codeName(code)}${reasons[i] ? ` (${reasons[i]})` : ''}`,
     });
   });
   return findings;

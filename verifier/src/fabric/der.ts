@@ -17,7 +17,7 @@ function tlv(tag: number, content: Uint8Array): Buffer {
 function derUnsigned(value: number): Buffer {
   const bytes: number[] = [];
   for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
-  if (bytes.length === 0 || bytes[0]! >= 0x80) bytes.unshift(0);
+  if (bytes.length === 0 || (bytes[0] ?? 0) >= 0x80) bytes.unshift(0);
   return tlv(0x02, Buffer.from(bytes));
 }
 
@@ -45,14 +45,14 @@ function readTlv(
   offset: number,
 ): { tag: number; start: number; end: number } | undefined {
   if (offset + 2 > bytes.length) return undefined;
-  const tag = bytes[offset]!;
-  let length = bytes[offset + 1]!;
+  const tag = bytes[offset] ?? 0;
+  let length = bytes[offset + 1] ?? 0;
   let start = offset + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count === 0 || count > 4 || start + count > bytes.length) return undefined;
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[start + i] ?? 0);
     start += count;
   }
   const end = start + length;

@@ -98,9 +98,7 @@ export function validateCertificate(
   }
   if (definition.nodeOus !== undefined) {
     const ous = organizationalUnits(cert);
-    const roles = Object.values(definition.nodeOus).filter(
-      (ou): ou is string => ou !== undefined && ous.includes(ou),
-    );
+    const roles = Object.values(definition.nodeOus).filter((ou) => ous.includes(ou));
     if (roles.length !== 1) return `expected exactly one NodeOU role, found ${roles.length}`;
   }
   return undefined;

@@ -69,8 +69,8 @@ function compile(
   rule: common.SignaturePolicy,
   principals: readonly msp.MSPPrincipal[],
 ): Rule {
-  if (rule.hasNOutOf()) {
-    const nOutOf = rule.getNOutOf()!;
+  const nOutOf = rule.getNOutOf();
+  if (nOutOf !== undefined) {
     const rules = nOutOf.getRulesList().map((sub) => compile(config, sub, principals));
     const n = nOutOf.getN();
     return (identities, used) => {
@@ -88,8 +88,8 @@ function compile(
   const principal = principals[rule.getSignedBy()];
   return (identities, used) => {
     if (principal === undefined) return false;
-    for (let i = 0; i < identities.length; i++) {
-      if (!used[i] && satisfies(config, identities[i]!, principal)) {
+    for (const [i, identity] of identities.entries()) {
+      if (!used[i] && satisfies(config, identity, principal)) {
         used[i] = true;
         return true;
       }
@@ -158,7 +158,7 @@ export function evaluatePolicyPath(
   const parts = path.split('/').filter((part) => part !== '');
   if (parts[0] !== 'Channel' || parts.length < 2) return false;
   const groupPath = parts.slice(1, -1);
-  const name = parts[parts.length - 1]!;
+  const name = parts[parts.length - 1] ?? '';
   const policy = config.group(groupPath)?.getPoliciesMap().get(name)?.getPolicy();
   return evaluatePolicy(config, groupPath, policy, identities);
 }
@@ -170,8 +170,9 @@ export function evaluateApplicationPolicy(
   identities: readonly Identity[],
 ): boolean {
   const policy = peer.ApplicationPolicy.deserializeBinary(policyBytes);
-  if (policy.hasSignaturePolicy())
-    return evaluateSignaturePolicy(config, policy.getSignaturePolicy()!, identities);
+  const signaturePolicy = policy.getSignaturePolicy();
+  if (signaturePolicy !== undefined)
+    return evaluateSignaturePolicy(config, signaturePolicy, identities);
   const reference = policy.getChannelConfigPolicyReference();
   return reference !== '' && evaluatePolicyPath(config, reference, identities);
 }

@@ -183,7 +183,8 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTx {
     const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
     const actions = transaction.getActionsList();
     if (actions.length !== 1) return invalid(Code.INVALID_ENDORSER_TRANSACTION, 'not one action');
-    const action = actions[0]!;
+    const action = actions[0];
+    if (action === undefined) return invalid(Code.NIL_TXACTION, 'no action');
     const actionHeader = common.SignatureHeader.deserializeBinary(action.getHeader_asU8());
     if (actionHeader.getCreator_asU8().length === 0 || actionHeader.getNonce_asU8().length === 0)
       return invalid(Code.INVALID_ENDORSER_TRANSACTION, 'action header without creator or nonce');
@@ -194,7 +195,7 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTx {
     const responseBytes = endorsed.getProposalResponsePayload_asU8();
     const response = peer.ProposalResponsePayload.deserializeBinary(responseBytes);
     const proposalHash = sha256(
-      header!.getChannelHeader_asU8(),
+      header.getChannelHeader_asU8(),
       action.getHeader_asU8(),
       actionPayload.getChaincodeProposalPayload_asU8(),
     );

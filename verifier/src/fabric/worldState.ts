@@ -17,8 +17,8 @@ export interface Entry {
 export function compareKeys(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(i) ?? 0;
     if (x !== y) return x < y ? -1 : 1;
     if (x > 0xffff) i++;
   }
@@ -30,7 +30,7 @@ function lowerBound(keys: readonly string[], key: string): number {
   let high = keys.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (compareKeys(keys[mid]!, key) < 0) low = mid + 1;
+    if (compareKeys(keys[mid] ?? '', key) < 0) low = mid + 1;
     else high = mid;
   }
   return low;
@@ -52,7 +52,7 @@ export class BlockUpdates {
 
   put(namespace: string, key: string, entry: Entry): void {
     let keys = this.public.get(namespace);
-    if (keys === undefined) this.public.set(namespace, (keys = new Map()));
+    if (keys === undefined) this.public.set(namespace, (keys = new Map<string, Entry>()));
     keys.set(key, entry);
   }
 
@@ -93,8 +93,13 @@ export class WorldState {
     };
     const merged = new Map<string, Entry>();
     const keys = this.sorted.get(namespace) ?? [];
-    for (let i = lowerBound(keys, startKey); i < keys.length && inRange(keys[i]!); i++)
-      merged.set(keys[i]!, this.values.get(namespace)!.get(keys[i]!)!);
+    const values = this.values.get(namespace);
+    for (let i = lowerBound(keys, startKey); i < keys.length; i++) {
+      const key = keys[i] ?? '';
+      const entry = values?.get(key);
+      if (!inRange(key)) break;
+      if (entry !== undefined) merged.set(key, entry);
+    }
     for (const [key, entry] of updates.public.get(namespace) ?? []) {
       if (inRange(key)) merged.set(key, entry);
     }
@@ -109,7 +114,7 @@ export class WorldState {
       let values = this.values.get(namespace);
       let keys = this.sorted.get(namespace);
       if (values === undefined || keys === undefined) {
-        this.values.set(namespace, (values = new Map()));
+        this.values.set(namespace, (values = new Map<string, Entry>()));
         this.sorted.set(namespace, (keys = []));
       }
       for (const [key, entry] of writes) {
