@@ -13,12 +13,13 @@ export type VecheKey =
       readonly residentId: string;
     }
   | { readonly kind: 'tally'; readonly pollId: string }
+  | { readonly kind: 'shardTally'; readonly pollId: string; readonly shard: number }
   /** A poll, ballot or tally key whose attributes do not have the chaincode's layout. */
   | { readonly kind: 'malformed'; readonly objectType: string }
   | { readonly kind: 'other'; readonly objectType: string };
 
 const SEPARATOR = '\u0000';
-const REPLAYED_TYPES: ReadonlySet<string> = new Set(['poll', 'ballot', 'tally']);
+const REPLAYED_TYPES: ReadonlySet<string> = new Set(['poll', 'ballot', 'tally', 'shardTally']);
 
 /** The object type and attributes of a composite key, or null for a simple key. */
 export function splitCompositeKey(
@@ -44,6 +45,15 @@ export function parseVecheKey(key: string): VecheKey {
   }
   if (objectType === 'tally' && attributes.length === 1 && first !== undefined) {
     return { kind: 'tally', pollId: first };
+  }
+  if (
+    objectType === 'shardTally' &&
+    attributes.length === 2 &&
+    first !== undefined &&
+    second !== undefined &&
+    /^[0-9]{4}$/.test(second)
+  ) {
+    return { kind: 'shardTally', pollId: first, shard: Number(second) };
   }
   if (
     objectType === 'ballot' &&

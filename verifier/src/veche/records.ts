@@ -42,6 +42,17 @@ export type BallotRecord = z.output<typeof ballotRecordSchema>;
 
 const countsSchema = z.record(z.string(), z.int().min(0));
 
+/** One shard's progress TallyShard writes: counted in key order up to lastResidentId. */
+export const shardTallyRecordSchema = z.object({
+  pollId: pollIdSchema,
+  shard: z.int().min(0),
+  counts: countsSchema,
+  totalBallots: z.int().min(0),
+  lastResidentId: residentIdSchema.nullable(),
+  done: z.boolean(),
+});
+export type ShardTallyRecord = z.output<typeof shardTallyRecordSchema>;
+
 /** The final tally FinalizeTally writes at the `tally` key (complete is always true there). */
 export const tallyRecordSchema = z.object({
   pollId: pollIdSchema,

@@ -1,6 +1,12 @@
 import { ballotChoicesFor, canonicalJson } from '@veche/common';
 import type { Finding } from '../ledgerTransaction.js';
-import type { BallotRecord, PollRecord, PollStatus, TallyRecord } from './records.js';
+import type {
+  BallotRecord,
+  PollRecord,
+  PollStatus,
+  ShardTallyRecord,
+  TallyRecord,
+} from './records.js';
 import { countBallots, countDifferences, type OptionCounts } from './tallyCount.js';
 
 /** Where a write happened: a transaction the verifier found valid, in ledger order. */
@@ -72,6 +78,16 @@ export interface VecheReplay {
     key: { pollId: string; shard: number; residentId: string },
     ballot: BallotRecord,
   ): void;
+  /**
+   * A shard's tally progress: checked at once against the accepted ballots of that shard up to
+   * its lastResidentId (in key order), which are what the chunks before it counted.
+   */
+  applyShardTally(
+    at: TxRef,
+    key: { pollId: string; shard: number },
+    progress: ShardTallyRecord,
+    verifiedValid: boolean,
+  ): void;
   applyFinalTally(at: TxRef, pollId: string, tally: TallyRecord, verifiedValid: boolean): void;
   /** A problem the caller found in a write (undecodable value, a delete the chaincode never does). */
   report(at: TxRef, check: VecheCheck, message: string): void;
@@ -84,6 +100,7 @@ export interface VecheReplay {
 
 interface MutableBallotVersion {
   at: TxRef;
+  shard: number;
   ballot: BallotRecord;
   accepted: boolean;
   rejection?: string;
@@ -199,7 +216,12 @@ export function createVecheReplay(): VecheReplay {
             (previous !== undefined && !state.poll.allowRevote
               ? `a second ballot where re-voting is off (the first is ${previous.at.txId})`
               : null));
-    const version: MutableBallotVersion = { at, ballot, accepted: rejection === null };
+    const version: MutableBallotVersion = {
+      at,
+      shard: key.shard,
+      ballot,
+      accepted: rejection === null,
+    };
     history.push(version);
     if (rejection !== null) {
       version.rejection = rejection;
@@ -223,6 +245,45 @@ export function createVecheReplay(): VecheReplay {
     }
     state.counted.set(key.residentId, version);
     state.lastBallot = at;
+  }
+
+  function applyShardTally(
+    at: TxRef,
+    key: { pollId: string; shard: number },
+    progress: ShardTallyRecord,
+    verifiedValid: boolean,
+  ): void {
+    const state = polls.get(key.pollId);
+    if (state === undefined || progress.pollId !== key.pollId || progress.shard !== key.shard) {
+      report(
+        at,
+        VECHE_CHECKS.tally,
+        `shard ${String(key.shard)} tally that does not match its poll`,
+      );
+      return;
+    }
+    if (verifiedValid && state.poll.status !== 'closed') {
+      report(
+        at,
+        VECHE_CHECKS.tally,
+        `shard ${String(key.shard)} of poll ${key.pollId} tallied while it is ${state.poll.status}`,
+      );
+    }
+    const last = progress.lastResidentId;
+    const counted = [...state.counted.entries()]
+      .filter(
+        ([residentId, version]) =>
+          version.shard === key.shard && last !== null && residentId <= last,
+      )
+      .map(([, version]) => version.ballot.choices);
+    const differences = countDifferences(countBallots(state.poll.options, counted), progress);
+    if (differences.length > 0) {
+      report(
+        at,
+        VECHE_CHECKS.tally,
+        `shard ${String(key.shard)} tally of poll ${key.pollId} differs from the recount of its ballots${last === null ? '' : ` up to resident ${last}`} (recomputed ≠ ledger): ${differences.join(', ')}${verifiedValid ? '' : '; the peer stored this transaction as VALID but it fails the verifier’s checks'}`,
+      );
+    }
   }
 
   function applyFinalTally(
@@ -272,6 +333,7 @@ export function createVecheReplay(): VecheReplay {
   return {
     applyPoll,
     applyBallot,
+    applyShardTally,
     applyFinalTally,
     report,
     ballotVersions(pollId, residentId) {

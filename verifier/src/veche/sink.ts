@@ -9,6 +9,7 @@ import {
   ballotRecordSchema,
   parseRecord,
   pollRecordSchema,
+  shardTallyRecordSchema,
   tallyRecordSchema,
   type BallotRecord,
 } from './records.js';
@@ -22,6 +23,7 @@ import {
 
 /** peer.TxValidationCode.VALID: what the storing peer writes for a transaction it accepted. */
 const STORED_VALID = 0;
+const TALLY_KINDS: ReadonlySet<VecheKey['kind']> = new Set(['tally', 'shardTally']);
 
 export interface VecheSinkOptions {
   /** The Veche chaincode's name, which is its namespace on the channel; `veche` by default. */
@@ -81,9 +83,10 @@ function vecheWrites(writes: readonly KeyWrite[]): { write: KeyWrite; key: Veche
   const order: Record<VecheKey['kind'], number> = {
     poll: 0,
     ballot: 1,
-    tally: 2,
-    malformed: 3,
-    other: 4,
+    shardTally: 2,
+    tally: 3,
+    malformed: 4,
+    other: 5,
   };
   return writes
     .map((write) => ({ write, key: parseVecheKey(write.key) }))
@@ -172,6 +175,15 @@ export function createVecheSink(options: VecheSinkOptions = {}): VecheSink {
             VECHE_CHECKS.record,
             `ballot of resident ${key.residentId} in poll ${key.pollId}: ${parsed.reason}`,
           );
+      } else if (key.kind === 'shardTally') {
+        const parsed = parseRecord(write.value, shardTallyRecordSchema);
+        if (parsed.ok) replay.applyShardTally(at, key, parsed.value, tx.valid);
+        else
+          replay.report(
+            at,
+            VECHE_CHECKS.record,
+            `shard ${String(key.shard)} tally of poll ${key.pollId}: ${parsed.reason}`,
+          );
       } else {
         const parsed = parseRecord(write.value, tallyRecordSchema);
         if (parsed.ok) replay.applyFinalTally(at, key.pollId, parsed.value, tx.valid);
@@ -196,11 +208,11 @@ export function createVecheSink(options: VecheSinkOptions = {}): VecheSink {
       if (tx.valid) {
         replayWrites(tx, writes);
       } else if (tx.storedFlag === STORED_VALID) {
-        // Only its final tally: the peers applied this transaction, so its numbers are the
-        // result they serve, and the comparison below must see them.
+        // Only its tallies: the peers applied this transaction, so its numbers are what they
+        // serve as the result, and the comparison must see them.
         replayWrites(
           tx,
-          writes.filter((write) => parseVecheKey(write.key).kind === 'tally'),
+          writes.filter((write) => TALLY_KINDS.has(parseVecheKey(write.key).kind)),
         );
       }
     },

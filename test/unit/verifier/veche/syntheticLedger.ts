@@ -150,6 +150,30 @@ export class SyntheticLedger {
     );
   }
 
+  /** TallyShard's progress of shard 0 (every synthetic ballot is in shard 0). */
+  shardTally(
+    name: string,
+    pollId: string,
+    counts: Record<string, number>,
+    lastResident: string | null,
+    done = true,
+  ): VerifiedTransaction {
+    return this.add(
+      name,
+      [
+        put(compositeKey('shardTally', pollId, '0000'), {
+          pollId,
+          shard: 0,
+          counts,
+          totalBallots: Object.values(counts).reduce((sum, n) => sum + n, 0),
+          lastResidentId: lastResident === null ? null : residentOf(lastResident),
+          done,
+        }),
+      ],
+      { fn: 'tally:TallyShard', time: new Date('2026-12-01T21:00:00.000Z') },
+    );
+  }
+
   finalTally(
     name: string,
     pollId: string,

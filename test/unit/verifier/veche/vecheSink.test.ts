@@ -115,6 +115,27 @@ describe('the Veche sink: replaying ballots from write sets', () => {
     expect(sink.results()[0]?.tallyMatches).toBe(false);
   });
 
+  it('checks each shard tally chunk against the ballots of its shard up to the last one it counted', () => {
+    const ledger = pollWithRevote();
+    ledger.setStatus(POLL, 'closed', { time: AFTER_CLOSE });
+    // Key order of the two residents decides what the first chunk of one ballot covered.
+    const [first, second] = ['ana', 'boris'].sort((a, b) =>
+      residentOf(a) < residentOf(b) ? -1 : 1,
+    );
+    const firstChoice = first === 'ana' ? 'south' : 'north';
+    ledger.shardTally('chunk 1', POLL, { north: 0, south: 0, [firstChoice]: 1 }, first!, false);
+    const edited = ledger.shardTally('chunk 2', POLL, { north: 2, south: 0 }, second!);
+    const { findings } = replay(ledger);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        check: 'veche-tally',
+        blockNumber: edited.blockNumber,
+        txId: edited.txId,
+        message: expect.stringMatching(/shard 0 tally .*north 1 ≠ 2, south 1 ≠ 0/) as string,
+      }),
+    ]);
+  });
+
   it('still compares a tally the peer stored as VALID that fails the verifier’s own checks', () => {
     const ledger = pollWithRevote();
     ledger.setStatus(POLL, 'closed', { time: AFTER_CLOSE });
