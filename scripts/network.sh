@@ -182,7 +182,15 @@ join_orderers() {
   while IFS=$'\t' read -r name kind _ _ _ admin; do
     [ "$kind" = orderer ] || continue
     local tls=(--ca-file "$VECHE_ORDERER_TLS_CA" --client-cert "$VECHE_ORDERER_ADMIN_TLS_CERT" --client-key "$VECHE_ORDERER_ADMIN_TLS_KEY")
-    if osnadmin channel list -o "$admin" "${tls[@]}" | grep -q "\"name\": *\"${VECHE_CHANNEL}\""; then
+    # The admin endpoint listens a moment after the health endpoint answers (await_ready): a
+    # refused connection means "not yet", not "not joined" (joining then fails on it too).
+    local channels="" attempt
+    for attempt in $(seq 1 50); do
+      if channels=$(osnadmin channel list -o "$admin" "${tls[@]}" 2>&1); then break; fi
+      [ "$attempt" -lt 50 ] || die "the admin endpoint of ${name} (${admin}) does not answer: ${channels}"
+      sleep 0.2
+    done
+    if grep -q "\"name\": *\"${VECHE_CHANNEL}\"" <<<"$channels"; then
       continue
     fi
     say "joining ${name} to ${VECHE_CHANNEL}"
