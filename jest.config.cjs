@@ -58,5 +58,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
       globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
     },
+    {
+      ...esm,
+      // The verifier over the whole ledger the other suites leave behind: run last by npm test.
+      displayName: 'audit',
+      testMatch: ['<rootDir>/test/audit/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
+    },
   ],
 };
