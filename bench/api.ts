@@ -9,7 +9,6 @@
 //
 // usage: npm run bench:api -- [--seconds 60] [--concurrency 32] [--residentsPerWorker 4]
 //                             [--stepSeconds 20]
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { devToken } from '../test/helpers/devIdp.js';
@@ -19,32 +18,10 @@ import { ballotBreakdown, describeBreakdown, scrapeAll } from './lib/metrics.js'
 import { ballotBenchFlags, openBenchNetwork } from './lib/network.js';
 import { plotSweep } from './lib/plot.js';
 import { pollSchema } from './lib/pollSchema.js';
+import { expectStatus, post } from './lib/rest.js';
 import { startSystem } from './lib/system.js';
 
 const registrationSchema = z.object({ residentId: z.string().regex(/^[0-9a-f]{64}$/) });
-
-async function post(url: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      'idempotency-key': randomUUID(),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function expectStatus(
-  response: Response,
-  statuses: number[],
-  what: string,
-): Promise<unknown> {
-  const text = await response.text();
-  if (!statuses.includes(response.status))
-    throw new Error(`${what}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as unknown;
-}
 
 /** Offered REST load as fractions of the closed loop's throughput. */
 const sweepFractions = [0.25, 0.5, 0.75, 1, 1.25];
