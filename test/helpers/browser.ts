@@ -42,6 +42,7 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
             options: unknown,
           ): Promise<{
             violations: { id: string; help: string; nodes: { target: unknown[] }[] }[];
+            passes: unknown[];
           }>;
         };
       }
@@ -49,6 +50,8 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     const result = await axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
+    // A run that checked nothing would report no violation too: that is a failure of the audit.
+    if (result.passes.length === 0) throw new Error('axe-core checked no rule on this page');
     return result.violations.map((violation) => ({
       id: violation.id,
       help: violation.help,
