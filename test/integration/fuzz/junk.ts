@@ -20,7 +20,7 @@ export function fuzzParameters(): fc.Parameters<unknown> {
   const seed = process.env.VECHE_FUZZ_SEED;
   return {
     numRuns: positiveEnv('VECHE_FUZZ_RUNS', 20),
-    plugins: [fc.interruptAfterTimeLimit(positiveEnv('VECHE_FUZZ_MS_PER_TARGET', 6000))],
+    plugins: [fc.interruptAfterTimeLimit(positiveEnv('VECHE_FUZZ_MS_PER_TARGET', 3000))],
     ...(seed === undefined || seed === '' ? {} : { seed: Number(seed) }),
   };
 }
