@@ -63,6 +63,23 @@ topology_settings() {
   done
 }
 
+# Stops the network and holds network.sh's lock until the copy is done, so no `network.sh up`
+# (npm start's supervisor restarting what it sees die, say) starts a node meanwhile: it waits for
+# the lock. One that slipped in between the stop and the lock is stopped again.
+quiesce() {
+  local attempt
+  for attempt in 1 2 3; do
+    say "stopping the network for a consistent copy of its ledgers (network.sh down)"
+    bash "$ROOT/scripts/network.sh" down
+    exec 8>"$NETWORK/.lock"
+    flock 8
+    if bash "$ROOT/scripts/network.sh" stopped; then return 0; fi
+    exec 8>&-
+    say "the network was started again meanwhile (attempt ${attempt})"
+  done
+  die "the network in ${NETWORK} keeps being started again; stop what restarts it and retry"
+}
+
 create() {
   local archive=$1 was_running=false sums
   [ -f "$NETWORK/config/processes.tsv" ] || die "no network in ${NETWORK} (nothing rendered): nothing to back up"
@@ -72,10 +89,9 @@ create() {
   staging=$(mktemp -d "$(dirname "$archive")/.veche-backup.XXXXXX")
 
   if bash "$ROOT/scripts/network.sh" running; then was_running=true; fi
-  say "stopping the network for a consistent copy of its ledgers (network.sh down)"
-  bash "$ROOT/scripts/network.sh" down
   # From here on, a failure must not leave a network that was running stopped.
-  trap 'cleanup; if "$was_running"; then bash "$ROOT/scripts/network.sh" up >&2 || true; fi' EXIT
+  trap 'cleanup; exec 8>&-; if "$was_running"; then bash "$ROOT/scripts/network.sh" up >&2 || true; fi' EXIT
+  quiesce
 
   mkdir -p "$staging/redis"
   if redis_answers; then
@@ -91,6 +107,7 @@ create() {
   say "copying ${NETWORK} (ledgers, crypto material, configuration; not logs or PID files)"
   mkdir -p "$staging/network"
   tar -C "$NETWORK" --exclude=./logs --exclude=./pids --exclude=./.lock -cf - . | tar -C "$staging/network" -xf -
+  exec 8>&-
   if "$was_running"; then
     say "starting the network again (network.sh up)"
     bash "$ROOT/scripts/network.sh" up >/dev/null
