@@ -136,6 +136,8 @@ export function createApp(deps: AppDeps): Express {
       ttlSeconds: 25 * 60 * 60,
       pendingTtlSeconds: Math.ceil(leaseMs / 1000) + 60,
       leaseMs,
+      // A killed gateway's records are taken over within about three beats (6 s), not 130 s.
+      heartbeatMs: 2000,
     }),
     {
       waitMs: 3000,

@@ -44,6 +44,8 @@ export interface OwnedRecord {
 /** The route-agnostic record store; the Redis adapter is `createIdempotencyRecords`. */
 export interface IdempotencyRecords {
   claim(scope: string, key: string, bodyHash: string): Promise<RecordClaim>;
+  /** Stops this process's heartbeat (tests; a killed process stops it by dying). */
+  close?(): void;
 }
 
 /** The route-specific part: what became of the route's write with this transaction ID. */
@@ -194,8 +196,9 @@ export function createIdempotency(
 }
 
 /**
- * Claims the record, or takes it over when its owner's lease ran out, in one step so two
- * replays cannot both take it. Times come from Redis's clock, shared by every gateway process.
+ * Claims the record, or takes it over when its owner's lease ran out or its owner's process no
+ * longer beats (ARGV[6] is the heartbeat keys' full prefix, ARGV[7] this process's ID, '' for
+ * none), in one step so two replays cannot both take it. Times come from Redis's clock, shared by every gateway process.
  * Returns {kind, txId or '', stored record}.
  */
 const claimScript = `
@@ -203,7 +206,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local raw = redis.call('GET', KEYS[1])
 if not raw then
-  local record = { state = 'pending', bodyHash = ARGV[1], owner = ARGV[2], leaseUntil = now + tonumber(ARGV[3]) }
+  local record = { state = 'pending', bodyHash = ARGV[1], owner = ARGV[2], leaseUntil = now + tonumber(ARGV[3]), process = ARGV[7] }
   redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[4])
   return { 'claimed', '', '' }
 end
@@ -211,8 +214,11 @@ local record = cjson.decode(raw)
 if record.bodyHash ~= ARGV[1] then return { 'conflict', '', '' } end
 if record.state == 'complete' then return { 'complete', '', raw } end
 local txId = record.txId or ''
-if (tonumber(record.leaseUntil) or 0) > now then return { 'busy', txId, '' } end
+local process = record.process or ''
+local ownerGone = process ~= '' and redis.call('EXISTS', ARGV[6] .. process) == 0
+if (tonumber(record.leaseUntil) or 0) > now and not ownerGone then return { 'busy', txId, '' } end
 record.owner = ARGV[2]
+record.process = ARGV[7]
 record.leaseUntil = now + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], cjson.encode(record), 'EX', txId == '' and ARGV[4] or ARGV[5])
 return { txId == '' and 'claimed' or 'orphaned', txId, '' }
@@ -272,10 +278,35 @@ function isStoredResponse(value: unknown): value is StoredResponse {
  */
 export function createIdempotencyRecords(
   redis: Redis,
-  options: { ttlSeconds: number; pendingTtlSeconds: number; leaseMs: number },
+  options: {
+    ttlSeconds: number;
+    pendingTtlSeconds: number;
+    leaseMs: number;
+    heartbeatMs?: number;
+  },
 ): IdempotencyRecords {
   const ttl = String(options.ttlSeconds);
   const lease = String(options.leaseMs);
+  // Each gateway process keeps a heartbeat key alive; a record whose owner's process stopped
+  // beating (SIGKILL, a crash) is taken over after a few missed beats instead of after the whole
+  // lease, which must outlast the slowest request and so runs minutes. Without heartbeatMs only
+  // the lease counts.
+  const processId = options.heartbeatMs === undefined ? '' : randomUUID();
+  // Lua sees raw key names: the client's prefix, which it adds to KEYS, is added here by hand.
+  const heartbeatPrefix = `${redis.options.keyPrefix ?? ''}idem:alive:`;
+  let heartbeat: NodeJS.Timeout | undefined;
+  if (options.heartbeatMs !== undefined) {
+    const beatMs = options.heartbeatMs;
+    const beat = (): void => {
+      // A missed beat (Redis down) only risks a replay taking over a live request's record,
+      // which the owner checks make safe: the owner's later writes are refused, and the taker
+      // asks the ledger instead of submitting again.
+      redis.set(`idem:alive:${processId}`, '1', 'PX', beatMs * 3).catch(ignore);
+    };
+    beat();
+    heartbeat = setInterval(beat, beatMs);
+    heartbeat.unref();
+  }
 
   function owned(redisKey: string, bodyHash: string, owner: string): OwnedRecord {
     async function update(op: string, arg: string, ttlSeconds: string): Promise<boolean> {
@@ -327,6 +358,8 @@ export function createIdempotencyRecords(
           lease,
           String(options.pendingTtlSeconds),
           ttl,
+          heartbeatPrefix,
+          processId,
         );
       } catch (error: unknown) {
         throw redisUnavailable(error);
@@ -349,6 +382,9 @@ export function createIdempotencyRecords(
         default:
           throw new Error(`unexpected idempotency claim: ${kind}`);
       }
+    },
+    close(): void {
+      clearInterval(heartbeat);
     },
   };
 }

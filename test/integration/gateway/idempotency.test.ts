@@ -108,6 +108,38 @@ describe('idempotency records in Redis', () => {
     });
   });
 
+  it('takes over the records of a gateway process whose heartbeat stopped, long before their lease lapses', async () => {
+    // Two gateway processes sharing Redis, with leases of a minute: the first is killed (its
+    // heartbeat stops) after noting its txId; the second sees that within a few heartbeats.
+    const options = { ttlSeconds: 90000, pendingTtlSeconds: 120, leaseMs: 60000, heartbeatMs: 100 };
+    const killed = createIdempotencyRecords(client, options);
+    const survivor = createIdempotencyRecords(client, options);
+    try {
+      await sleep(50);
+      const dying = owned(await killed.claim(scope, 'k9', hash));
+      await dying.setTxId('tx-9');
+      await expect(survivor.claim(scope, 'k9', hash)).resolves.toEqual({
+        kind: 'busy',
+        txId: 'tx-9',
+      });
+      killed.close?.();
+      await sleep(600);
+      const taken = await survivor.claim(scope, 'k9', hash);
+      expect(taken.kind).toBe('orphaned');
+      // The survivor's own record stays its own while its heartbeat runs.
+      const mine = owned(await survivor.claim(scope, 'k10', hash));
+      await mine.setTxId('tx-10');
+      await sleep(600);
+      await expect(survivor.claim(scope, 'k10', hash)).resolves.toEqual({
+        kind: 'busy',
+        txId: 'tx-10',
+      });
+    } finally {
+      killed.close?.();
+      survivor.close?.();
+    }
+  });
+
   it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
     owned(await lapsing.claim(scope, 'k5', hash));
     await sleep(250);
