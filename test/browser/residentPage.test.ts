@@ -182,6 +182,14 @@ describe('the residents web page', () => {
     rmSync(fixtureDir, { recursive: true, force: true });
   });
 
+  it('has an axe audit that finds violations where there are some', async () => {
+    // The guard for every `violations: []` below: a page without lang and an image without alt.
+    const page = await newContext('en-GB');
+    await page.setContent('<!doctype html><title>t</title><img src="data:,">');
+    const found = (await axeViolations(page)).map((violation) => violation.id);
+    expect(found).toEqual(expect.arrayContaining(['html-has-lang', 'image-alt']));
+  });
+
   it('lets a resident sign in, vote by keyboard alone, read and check the receipt, in English', async () => {
     const page = await newContext('en-GB');
     await page.goto(`${system.base}/`);
