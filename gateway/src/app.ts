@@ -260,7 +260,7 @@ export function createApp(deps: AppDeps): Express {
       sessions,
       timeZone: config.timeZone,
       publicOrigin: new URL(config.oidc.redirectUri).origin,
-      receiptPeer: config.fabric?.regulatorMspId ?? 'RegulatorMSP',
+      receiptPeer: config.fabric?.regulatorMspId,
       cacheTemplates: config.nodeEnv !== 'development',
     }),
   );

@@ -32,8 +32,8 @@ export interface WebDeps {
   readonly timeZone: string;
   /** The gateway's public origin, for the receipt's QR link. */
   readonly publicOrigin: string;
-  /** The organisation whose peer answers receipt checks (the regulator's). */
-  readonly receiptPeer: string;
+  /** The organisation whose peer answers receipt checks (the regulator's); none unconfigured. */
+  readonly receiptPeer: string | undefined;
   /** Templates are compiled once outside development. */
   readonly cacheTemplates: boolean;
 }
