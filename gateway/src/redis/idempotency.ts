@@ -261,6 +261,9 @@ end
 return 1
 `;
 
+/** Updates kept while Redis is down, at most: beyond that, records wait for their lease. */
+const maxUnfinished = 10_000;
+
 function isStoredResponse(value: unknown): value is StoredResponse {
   return (
     typeof value === 'object' &&
@@ -295,13 +298,30 @@ export function createIdempotencyRecords(
   // Lua sees raw key names: the client's prefix, which it adds to KEYS, is added here by hand.
   const heartbeatPrefix = `${redis.options.keyPrefix ?? ''}idem:alive:`;
   let heartbeat: NodeJS.Timeout | undefined;
+  // The end of a request (its answer stored, its lease ended, its record freed) that Redis could
+  // not take because it was down: done again once Redis answers, or a replay would find the
+  // record busy, owned by this live process, until its lease lapsed minutes later.
+  const unfinished: (() => Promise<unknown>)[] = [];
+  const finishLater = (update: () => Promise<unknown>): void => {
+    if (unfinished.length < maxUnfinished) unfinished.push(update);
+  };
+  const finishUnfinished = async (): Promise<void> => {
+    for (const update of unfinished.splice(0)) {
+      await update().catch(() => {
+        finishLater(update);
+      });
+    }
+  };
   if (options.heartbeatMs !== undefined) {
     const beatMs = options.heartbeatMs;
     const beat = (): void => {
       // A missed beat (Redis down) only risks a replay taking over a live request's record,
       // which the owner checks make safe: the owner's later writes are refused, and the taker
       // asks the ledger instead of submitting again.
-      redis.set(`idem:alive:${processId}`, '1', 'PX', beatMs * 3).catch(ignore);
+      redis
+        .set(`idem:alive:${processId}`, '1', 'PX', beatMs * 3)
+        .then(finishUnfinished)
+        .catch(ignore);
     };
     beat();
     heartbeat = setInterval(beat, beatMs);
@@ -318,6 +338,15 @@ export function createIdempotencyRecords(
         throw redisUnavailable(error);
       }
     }
+    /** An update that ends the request: kept for the next heartbeat when Redis is down. */
+    async function finish(op: string, arg: string, ttlSeconds: string): Promise<void> {
+      try {
+        await update(op, arg, ttlSeconds);
+      } catch (error: unknown) {
+        finishLater(() => update(op, arg, ttlSeconds));
+        throw error;
+      }
+    }
     return {
       async setTxId(txId: string): Promise<void> {
         if (!(await update('txid', txId, ttl))) {
@@ -332,13 +361,13 @@ export function createIdempotencyRecords(
       },
       async complete(response: StoredResponse): Promise<void> {
         const done = { state: 'complete', bodyHash, response };
-        await update('complete', JSON.stringify(done), ttl);
+        await finish('complete', JSON.stringify(done), ttl);
       },
       async release(): Promise<void> {
-        await update('release', '', '');
+        await finish('release', '', '');
       },
       async abandon(): Promise<void> {
-        await update('abandon', '', '');
+        await finish('abandon', '', '');
       },
     };
   }

@@ -140,6 +140,35 @@ describe('idempotency records in Redis', () => {
     }
   });
 
+  it('frees the record of a request that ended while Redis was unreachable, once Redis answers again', async () => {
+    // The owner's process lives on (its lease runs a minute) but lost Redis when its request
+    // ended: the record must not stay busy for the rest of the lease.
+    const own = createRedisClient(
+      { url: server.url, keyPrefix: 'idem-itest:', commandTimeoutMs: 500 },
+      pino({ level: 'silent' }),
+    );
+    await waitForRedis(own, 5000);
+    const cut = createIdempotencyRecords(own, {
+      ttlSeconds: 90000,
+      pendingTtlSeconds: 120,
+      leaseMs: 60000,
+      heartbeatMs: 100,
+    });
+    try {
+      const record = owned(await cut.claim(scope, 'k11', hash));
+      // Cut off, then reconnecting at once: the abandon is refused before the link is back.
+      own.disconnect(true);
+      await expect(record.abandon()).rejects.toMatchObject({ type: 'unavailable' });
+      await expect(records.claim(scope, 'k11', hash)).resolves.toEqual({ kind: 'busy' });
+      await waitForRedis(own, 5000);
+      await sleep(600);
+      await expect(records.claim(scope, 'k11', hash)).resolves.toMatchObject({ kind: 'claimed' });
+    } finally {
+      cut.close?.();
+      own.disconnect();
+    }
+  });
+
   it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
     owned(await lapsing.claim(scope, 'k5', hash));
     await sleep(250);
