@@ -360,6 +360,15 @@ describe('the residents web page', () => {
     await page.goto(`${system.base}/polls/${riverside}`);
     expect(await html()).toContain('Residents of: Riverside');
     await inspect(page, 'nojs-03-poll');
+
+    // The stylesheet's URL names its content, so browsers keep it a year; pages are never cached.
+    const cssPath = /<link rel="stylesheet" href="([^"]+)"/.exec(await html())?.[1] ?? '';
+    const css = await fetch(`${system.base}${cssPath}`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const pageAnswer = await fetch(`${system.base}/`);
+    expect(pageAnswer.headers.get('cache-control')).toBe('no-store');
+    expect(pageAnswer.headers.get('content-security-policy')).toContain("default-src 'none'");
   }, 120_000);
 
   it('erases the resident\u2019s personal data only after confirmation, then signs them out', async () => {
