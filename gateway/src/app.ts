@@ -106,6 +106,9 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** A ballot lock outlives a missed renewal or two (renewed every 2 s). */
+const ballotLockTtlMs = 6000;
+
 export function createApp(deps: AppDeps): Express {
   const { config, logger, redis, ledger, metrics } = deps;
   const liveCounts = createLiveCounts(redis);
@@ -115,13 +118,14 @@ export function createApp(deps: AppDeps): Express {
     submitMs: 5000,
     commitMs: 30000,
   };
-  // A ballot's lock outlives endorsement plus the commit wait, so it cannot expire mid-write.
-  const lockTtlMs =
+  // A ballot's lock is held through endorsement plus the commit wait, renewed meanwhile; its
+  // short TTL only bounds how long a holder that died, or lost Redis, blocks the next request.
+  const lockHoldMs =
     timeouts.evaluateMs + timeouts.endorseMs + timeouts.submitMs + timeouts.commitMs + 10000;
   // A second request (a double click) waits as long as the first can hold the lock, then gets
   // the ledger's answer (already-voted, or a re-vote), never a 503 for having waited.
-  const lockWaitMs = lockTtlMs;
-  const locks = createLocks(redis, { ttlMs: lockTtlMs, waitMs: lockWaitMs });
+  const lockWaitMs = lockHoldMs;
+  const locks = createLocks(redis, { ttlMs: ballotLockTtlMs, waitMs: lockWaitMs });
   // The owner of an idempotency record works at most a lock wait, a read and a write; a lease
   // beyond that lapses only when its process died, and a replay may then take the record over.
   const leaseMs =

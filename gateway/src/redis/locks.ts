@@ -4,12 +4,16 @@ import { ApiProblem } from '../services/problems.js';
 import type { HeldLocks, Locks } from '../services/ports.js';
 import { redisUnavailable } from './errors.js';
 
+const renew = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
 const release = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Per-key mutual exclusion across gateway processes (one ballot per resident and poll at a
  * time, so a double click does not become two endorsements racing into an MVCC conflict).
- * The TTL outlives the slowest commit, so a crashed holder cannot block for ever.
+ * The lock is renewed every third of `ttlMs` while its work runs, so a slow commit keeps it,
+ * while a holder that died (SIGKILL) or could not release it (Redis was down) blocks the next
+ * request at most `ttlMs`, not the whole slowest-commit time.
  */
 export function createLocks(redis: Redis, options: { ttlMs: number; waitMs: number }): Locks {
   return {
@@ -32,16 +36,21 @@ export function createLocks(redis: Redis, options: { ttlMs: number; waitMs: numb
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      const renewal = setInterval(
+        () => {
+          void redis.eval(renew, 1, key, token, String(options.ttlMs)).catch(() => undefined);
+        },
+        Math.max(1, Math.floor(options.ttlMs / 3)),
+      );
       try {
         return await work();
       } finally {
+        clearInterval(renewal);
         await redis.eval(release, 1, key, token).catch(() => undefined);
       }
     },
   };
 }
-
-const renew = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
  * Locks renewed every third of their TTL while the work runs, so a long tally keeps its lock and
