@@ -17,10 +17,20 @@ export function parsePrometheus(text: string): Snapshot {
   return samples;
 }
 
+/**
+ * A node whose metrics are off (a network rendered before the Prometheus provider was set: run
+ * `npm run network:render` and restart it) gives an empty snapshot, so its rows read "-" and the
+ * benchmark's own figures still print.
+ */
 async function scrape(url: string): Promise<Snapshot> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return parsePrometheus(await response.text());
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`answered ${response.status}`);
+    return parsePrometheus(await response.text());
+  } catch (error: unknown) {
+    console.error(`[bench] no metrics from ${url}: ${String(error)}`);
+    return new Map();
+  }
 }
 
 /** Sum of the samples named `name` whose labels include every `label="value"` of `labels`. */
