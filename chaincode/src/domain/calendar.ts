@@ -6,9 +6,33 @@ export interface CalendarDate {
   readonly day: number;
 }
 
+/**
+ * Formatters by time zone. Building an Intl.DateTimeFormat loads the zone's rules and was the
+ * chaincode's second largest cost per ballot in a CPU profile (docs/performance.md); a zone's
+ * formatter answers the same for every transaction. Only valid zones get here, so the map is
+ * bounded by the IANA list.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 export function isTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    formatterFor(timeZone);
     return true;
   } catch {
     return false;
@@ -25,14 +49,7 @@ export function parseIsoDate(text: string): CalendarDate {
 
 /** The calendar date that a wall clock in `timeZone` shows at `instant`. */
 export function dateInTimeZone(instant: Date, timeZone: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    calendar: 'gregory',
-    numberingSystem: 'latn',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-  }).formatToParts(instant);
+  const parts = formatterFor(timeZone).formatToParts(instant);
   const field = (type: Intl.DateTimeFormatPartTypes): number => {
     const part = parts.find((p) => p.type === type);
     if (part === undefined) {

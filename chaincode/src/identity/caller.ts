@@ -19,11 +19,34 @@ export function organizationalUnits(subject: string): string[] {
  * The submitter's MSP ID and NodeOU role. The role comes from the certificate's OU, as Fabric's
  * MSP classifies identities when NodeOUs are enabled; the network issues no attribute certs.
  */
+/**
+ * Subjects by certificate (its PEM bytes, as the creator header carries them). Parsing the
+ * certificate was the chaincode's largest cost per ballot in a CPU profile (docs/performance.md),
+ * and the same few client certificates (the gateway's, the departments') sign nearly every
+ * transaction; a certificate's subject never changes. At most `subjectCacheSize` are kept, the
+ * oldest dropped first; a certificate that does not parse is not kept.
+ */
+const subjects = new Map<string, string>();
+const subjectCacheSize = 256;
+
+function subjectOf(idBytes: Uint8Array): string {
+  const key = Buffer.from(idBytes).toString('latin1');
+  const kept = subjects.get(key);
+  if (kept !== undefined) return kept;
+  const subject = new X509Certificate(Buffer.from(idBytes)).subject;
+  if (subjects.size >= subjectCacheSize) {
+    const oldest = subjects.keys().next();
+    if (oldest.done !== true) subjects.delete(oldest.value);
+  }
+  subjects.set(key, subject);
+  return subject;
+}
+
 export function callerOf(ctx: Context): Caller {
   const mspId = ctx.clientIdentity.getMSPID();
   let subject: string;
   try {
-    subject = new X509Certificate(Buffer.from(ctx.clientIdentity.getIDBytes())).subject;
+    subject = subjectOf(ctx.clientIdentity.getIDBytes());
   } catch {
     return fail('FORBIDDEN', 'the submitter has no X.509 certificate');
   }

@@ -34,6 +34,22 @@ describe('dateInTimeZone', () => {
     expect(dateInTimeZone(instant, 'Europe/Moscow')).toEqual({ year: 2026, month: 5, day: 10 });
     expect(dateInTimeZone(instant, 'America/New_York')).toEqual({ year: 2026, month: 5, day: 9 });
   });
+
+  it('answers for each instant and zone on its own, however often a zone is asked', () => {
+    const before = new Date('2026-05-09T20:59:59Z');
+    const after = new Date('2026-05-09T21:00:00Z');
+    for (let i = 0; i < 3; i++) {
+      expect(dateInTimeZone(before, 'Europe/Moscow')).toEqual({ year: 2026, month: 5, day: 9 });
+      expect(dateInTimeZone(after, 'Europe/Moscow')).toEqual({ year: 2026, month: 5, day: 10 });
+      expect(dateInTimeZone(after, 'UTC')).toEqual({ year: 2026, month: 5, day: 9 });
+    }
+  });
+
+  it('still refuses a made-up zone after valid ones were asked', () => {
+    expect(isTimeZone('Europe/Moscow')).toBe(true);
+    expect(() => dateInTimeZone(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
 });
 
 describe('isLeapYear', () => {
