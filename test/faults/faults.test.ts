@@ -236,7 +236,7 @@ async function endPhase(
   );
   expect(final).toMatchObject({ status: 'final', ...expected });
 
-  const window = answeredBetween(attempts, phase.startedAt, endedAt);
+  const window = answeredBetween(attempts, phase.startedAt, endedAt + 1);
   reports.push({
     fault: name,
     requests: window.length,
