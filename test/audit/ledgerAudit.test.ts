@@ -15,7 +15,7 @@ const pollSchema = z.object({
   status: z.string(),
   recomputed: z.object({ totalBallots: z.number() }),
   ledgerTally: z.object({ tally: z.object({ totalBallots: z.number() }) }).optional(),
-  tallyMatches: z.boolean().optional(),
+  tallyMatches: z.boolean().nullable().optional(),
 });
 
 const reportSchema = z.object({
