@@ -25,6 +25,15 @@ export default tseslint.config(
     },
   },
   {
+    // The residents' page's few lines of browser script: plain JavaScript outside every tsconfig.
+    files: ['gateway/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { document: 'readonly', window: 'readonly' },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
