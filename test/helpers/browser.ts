@@ -72,7 +72,12 @@ export function recordDocuments(page: Page): () => Promise<Buffer> {
     const request = response.request();
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
       const status = response.status();
-      if (status < 300 || status >= 400) last = response.body();
+      if (status < 300 || status >= 400) {
+        // A document the page has already navigated away from has no body any more; the next
+        // document replaces it here, so a failed read must not become an unhandled rejection.
+        const previous = last;
+        last = response.body().catch(() => previous);
+      }
     }
   });
   return () => last;
