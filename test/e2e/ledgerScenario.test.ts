@@ -639,7 +639,8 @@ describe('the ledger scenario through the gateway, then the privacy scan', () =>
       } finally {
         rmSync(s.runtime, { recursive: true, force: true });
       }
-    });
+      // Room for a stop that needs its SIGKILL fallback (twice 45 s) before the scan.
+    }, 180_000);
 
     it('leaves no current private value of the erased resident on the department peers', () => {
       for (const department of ['peer-itdept', 'peer-civic']) {

@@ -142,6 +142,30 @@ export async function startSystem(
   return system;
 }
 
+/** veche.sh gives each of its three services 10 s to stop before it kills it. */
+const stopTimeoutMs = 45_000;
+
+async function exitedWithin(system: VecheSystem, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  const exited = await Promise.race([system.exited.then(() => true as const), timedOut]);
+  clearTimeout(timer);
+  return exited;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
+
 /**
  * Stops a system by the signal an operator would send, then any service a broken stop left
  * behind (so its open pipes do not keep jest waiting). `keepRuntime` leaves its logs for a
@@ -154,7 +178,18 @@ export async function stopSystem(
   if (system === undefined) return;
   if (system.child.exitCode === null && system.child.signalCode === null) {
     system.child.kill('SIGTERM');
-    await system.exited;
+    if (!(await exitedWithin(system, stopTimeoutMs))) {
+      // Seen once in CI: npm start outlived the test's timeout after its SIGTERM, and its open
+      // pipes then kept jest from ever exiting. Its output says where it stood; its process
+      // group (spawned detached) and its services go down by SIGKILL.
+      process.stderr.write(
+        `npm start did not stop within ${stopTimeoutMs / 1000} s of SIGTERM; killing it. ` +
+          `Its output ended with:\n${system.output().slice(-4000)}\n`,
+      );
+      killGroup(system.child.pid);
+      for (const pid of system.pids().filter(pidAlive)) process.kill(pid, 'SIGKILL');
+      await exitedWithin(system, stopTimeoutMs);
+    }
   }
   for (const pid of system.pids().filter(pidAlive)) process.kill(pid, 'SIGTERM');
   system.child.stdout?.destroy();
