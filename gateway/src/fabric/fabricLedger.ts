@@ -96,6 +96,43 @@ export function translateFabricError(
   return new LedgerError({ kind: 'unavailable', write: phase === 'endorse' }, cause);
 }
 
+/** Fabric's gateway names each endorser whose answer differed from the first one's so. */
+const payloadMismatch = 'ProposalResponsePayloads do not match';
+
+/** Whether the endorsers ran the proposal on different ledger states and answered differently. */
+export function endorsersDisagreed(error: unknown): boolean {
+  const cause = error instanceof LedgerError ? error.ledgerCause : undefined;
+  const texts = [cause?.message ?? '', ...(cause?.details ?? [])];
+  if (error instanceof GatewayError) {
+    texts.push(error.message, ...error.details.map((detail) => detail.message));
+  }
+  return texts.some((text) => text.includes(payloadMismatch));
+}
+
+/** Pauses before each new proposal after the endorsers disagreed: a block commits in ~100 ms. */
+export const disagreementRetryDelaysMs: readonly number[] = [50, 150, 400];
+
+/**
+ * Endorses again, as a new proposal, when the endorsers disagreed. They do when one peer has
+ * committed a block the other has not yet (a resident's re-vote the moment the last ballot was
+ * answered reads two revisions of it), which ends once the slower peer commits. Nothing was
+ * submitted, so a new proposal (a new txId) records nothing twice.
+ */
+export async function retryWhenEndorsersDisagree<T>(
+  endorse: () => Promise<T>,
+  delaysMs: readonly number[] = disagreementRetryDelaysMs,
+): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await endorse();
+    } catch (error: unknown) {
+      const delay = delaysMs[attempt];
+      if (delay === undefined || !endorsersDisagreed(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /**
  * Looks a transaction up on a peer that may lag behind the one that committed it: a ballot
  * answered 201 is committed on the gateway's peer (the leader), while the regulator's peer (the
@@ -210,18 +247,22 @@ class FabricLedger implements Ledger {
     args: string[],
     options: WriteOptions & { transientData?: Record<string, string> } = {},
   ): Promise<Committed<z.output<S>>> {
-    const proposal = this.contract(gateway, contract).newProposal(name, {
-      arguments: args,
-      ...(options.transientData === undefined
-        ? {}
-        : {
-            transientData: options.transientData,
-            // Personal data may be seen only by the departments' peers.
-            endorsingOrganizations: [...this.config.departmentMspIds],
-          }),
+    const { txId, transaction } = await retryWhenEndorsersDisagree(async () => {
+      const proposal = this.contract(gateway, contract).newProposal(name, {
+        arguments: args,
+        ...(options.transientData === undefined
+          ? {}
+          : {
+              transientData: options.transientData,
+              // Personal data may be seen only by the departments' peers.
+              endorsingOrganizations: [...this.config.departmentMspIds],
+            }),
+      });
+      return {
+        txId: proposal.getTransactionId(),
+        transaction: await this.timed('endorse', () => proposal.endorse()),
+      };
     });
-    const txId = proposal.getTransactionId();
-    const transaction = await this.timed('endorse', () => proposal.endorse());
     // Noted only now: a failed endorsement recorded nothing and leaves no txId to chase.
     if (options.onTxId !== undefined) await options.onTxId(txId);
     const submitted = await this.timed('submit', () => transaction.submit(), txId);

@@ -137,6 +137,30 @@ describe('ballots on the real network', () => {
   });
 });
 
+describe('re-votes on the real network', () => {
+  it('accepts every re-vote residents send the moment their last one was answered, though the second endorser may not have its block yet', async () => {
+    const { pollId } = await openPoll(gateway, official, { allowRevote: true });
+    // Many residents at once keep blocks coming, so a peer is often a block behind the other.
+    const residents = await Promise.all(
+      Array.from({ length: 16 }, () => registeredResident(gateway, idp.issuer)),
+    );
+    const revote = async (resident: string): Promise<number[]> => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        const cast = await request(gateway.app)
+          .post(`/api/v1/polls/${pollId}/ballots`)
+          .set(bearer(resident))
+          .send({ choices: [i % 2 === 0 ? 'north' : 'south'] });
+        statuses.push(cast.status);
+      }
+      return statuses;
+    };
+    const statuses = (await Promise.all(residents.map(revote))).flat();
+    expect(statuses).toHaveLength(128);
+    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+  });
+});
+
 describe('a second click while the first is still committing', () => {
   it('waits for the first request’s lock to be released rather than answering 503', async () => {
     const { pollId } = await openPoll(gateway, official);
