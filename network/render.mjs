@@ -337,6 +337,10 @@ function cryptoPaths(topology, crypto) {
 
 // Clients reach a node at its configured host; the loopback names let an operator on the node's
 // own machine use it too, whatever the configured host is.
+// How long the orderers keep a transaction they have not ordered (SmartBFT's
+// RequestAutoRemoveTimeout, Fabric's default); whole minutes, as it is written "3m0s".
+const ordererRequestExpirySeconds = 180;
+
 const loopbackSans = ['127.0.0.1', 'localhost'];
 const sans = (host) => [...new Set([host, ...loopbackSans])];
 
@@ -468,7 +472,8 @@ export function renderConfigtx(topology, paths) {
         RequestPoolSize: 100000,
         RequestForwardTimeout: '2s',
         RequestComplainTimeout: '20s',
-        RequestAutoRemoveTimeout: '3m0s',
+        // The gateway counts on it (FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS in gateway.env).
+        RequestAutoRemoveTimeout: `${ordererRequestExpirySeconds / 60}m0s`,
         ViewChangeResendInterval: '5s',
         ViewChangeTimeout: '20s',
         LeaderHeartbeatTimeout: '1m0s',
@@ -895,6 +900,7 @@ export function renderGatewayEnv(topology, paths) {
     FABRIC_ORDERER_HEALTH_URLS: topology.orderers
       .map((o) => `http://${o.host}:${o.ops.port}/healthz`)
       .join(','),
+    FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS: String(ordererRequestExpirySeconds),
   });
 }
 

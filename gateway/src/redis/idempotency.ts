@@ -16,8 +16,16 @@ export interface StoredResponse {
 export type RecordClaim =
   /** A new key, or a record whose owner vanished before it had a transaction ID: run the request. */
   | { readonly kind: 'claimed'; readonly record: OwnedRecord }
-  /** The owner ended or vanished after it had `txId`: find out from the ledger what became of it. */
-  | { readonly kind: 'orphaned'; readonly txId: string; readonly record: OwnedRecord }
+  /**
+   * The owner ended or vanished after it had `txId`: find out from the ledger what became of it.
+   * `txAgeMs` is how long ago `txId` was noted.
+   */
+  | {
+      readonly kind: 'orphaned';
+      readonly txId: string;
+      readonly txAgeMs: number;
+      readonly record: OwnedRecord;
+    }
   | { readonly kind: 'complete'; readonly response: StoredResponse }
   /** A live owner is still working on it. */
   | { readonly kind: 'busy'; readonly txId?: string }
@@ -110,6 +118,14 @@ export function createIdempotency(
     readonly pollMs?: number;
     /** A stored answer that could not be written; the request itself still succeeded. */
     readonly onStoreError?: (error: unknown) => void;
+    /**
+     * How long after its txId was noted a transaction that is still not on the ledger can no
+     * longer get there: the orderers drop a request they have not ordered within their SmartBFT
+     * RequestAutoRemoveTimeout, and no one else holds the endorsed envelope. Past it, a replay
+     * submits the write again instead of answering commit-pending until the record expires.
+     * Unset: never.
+     */
+    readonly unorderableAfterMs?: number;
   },
 ): Idempotency {
   const pollMs = options.pollMs ?? 100;
@@ -140,6 +156,7 @@ export function createIdempotency(
 
   async function takeOver<R extends StoredResponse>(
     txId: string,
+    txAgeMs: number,
     record: OwnedRecord,
     request: IdempotentRequest<R>,
   ): Promise<IdempotentResult<R>> {
@@ -157,8 +174,14 @@ export function createIdempotency(
           .catch((error: unknown) => options.onStoreError?.(error));
         return { replayed: true, response: outcome.value };
       case 'unknown':
-        await record.release().catch(ignore);
-        throw commitPending(txId);
+        if (options.unorderableAfterMs === undefined || txAgeMs < options.unorderableAfterMs) {
+          await record.release().catch(ignore);
+          throw commitPending(txId);
+        }
+        // Never ordered, and now never will be (the owner noted it and then failed before or
+        // while handing it to the orderers): nothing was recorded, as after an INVALID one.
+        await record.forgetTxId();
+        return runOwned(record, request);
       case 'invalid':
         // The first attempt recorded nothing: this request is now the first.
         await record.forgetTxId();
@@ -178,7 +201,7 @@ export function createIdempotency(
           case 'claimed':
             return runOwned(found.record, request);
           case 'orphaned':
-            return takeOver(found.txId, found.record, request);
+            return takeOver(found.txId, found.txAgeMs, found.record, request);
           case 'complete':
             return { replayed: true, response: found.response };
           case 'conflict':
@@ -199,7 +222,7 @@ export function createIdempotency(
  * Claims the record, or takes it over when its owner's lease ran out or its owner's process no
  * longer beats (ARGV[6] is the heartbeat keys' full prefix, ARGV[7] this process's ID, '' for
  * none), in one step so two replays cannot both take it. Times come from Redis's clock, shared by every gateway process.
- * Returns {kind, txId or '', stored record}.
+ * Returns {kind, txId or '', stored record, ms since txId was noted}.
  */
 const claimScript = `
 local t = redis.call('TIME')
@@ -208,20 +231,21 @@ local raw = redis.call('GET', KEYS[1])
 if not raw then
   local record = { state = 'pending', bodyHash = ARGV[1], owner = ARGV[2], leaseUntil = now + tonumber(ARGV[3]), process = ARGV[7] }
   redis.call('SET', KEYS[1], cjson.encode(record), 'EX', ARGV[4])
-  return { 'claimed', '', '' }
+  return { 'claimed', '', '', 0 }
 end
 local record = cjson.decode(raw)
-if record.bodyHash ~= ARGV[1] then return { 'conflict', '', '' } end
-if record.state == 'complete' then return { 'complete', '', raw } end
+if record.bodyHash ~= ARGV[1] then return { 'conflict', '', '', 0 } end
+if record.state == 'complete' then return { 'complete', '', raw, 0 } end
 local txId = record.txId or ''
 local process = record.process or ''
 local ownerGone = process ~= '' and redis.call('EXISTS', ARGV[6] .. process) == 0
-if (tonumber(record.leaseUntil) or 0) > now and not ownerGone then return { 'busy', txId, '' } end
+if (tonumber(record.leaseUntil) or 0) > now and not ownerGone then return { 'busy', txId, '', 0 } end
 record.owner = ARGV[2]
 record.process = ARGV[7]
 record.leaseUntil = now + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], cjson.encode(record), 'EX', txId == '' and ARGV[4] or ARGV[5])
-return { txId == '' and 'claimed' or 'orphaned', txId, '' }
+-- A record noted before notedAt was kept counts as noted now: the safe side.
+return { txId == '' and 'claimed' or 'orphaned', txId, '', now - (tonumber(record.notedAt) or now) }
 `;
 
 /**
@@ -246,9 +270,11 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if op == 'txid' then
   record.txId = ARGV[3]
+  record.notedAt = now
   record.leaseUntil = now + tonumber(ARGV[5])
 elseif op == 'forget' then
   record.txId = nil
+  record.notedAt = nil
   record.leaseUntil = now + tonumber(ARGV[5])
 elseif op == 'release' then
   record.leaseUntil = 0
@@ -393,12 +419,12 @@ export function createIdempotencyRecords(
       } catch (error: unknown) {
         throw redisUnavailable(error);
       }
-      const [kind, txId, raw] = reply as [string, string, string];
+      const [kind, txId, raw, txAgeMs] = reply as [string, string, string, number];
       switch (kind) {
         case 'claimed':
           return { kind, record: owned(redisKey, bodyHash, owner) };
         case 'orphaned':
-          return { kind, txId, record: owned(redisKey, bodyHash, owner) };
+          return { kind, txId, txAgeMs, record: owned(redisKey, bodyHash, owner) };
         case 'busy':
           return txId === '' ? { kind } : { kind, txId };
         case 'conflict':

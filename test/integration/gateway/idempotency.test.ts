@@ -169,6 +169,17 @@ describe('idempotency records in Redis', () => {
     }
   });
 
+  it('tells the replay that takes over a record how long ago its txId was noted, by Redis’s clock', async () => {
+    const dead = owned(await lapsing.claim(scope, 'k12', hash));
+    await dead.setTxId('tx-12');
+    await sleep(400);
+    const taken = await lapsing.claim(scope, 'k12', hash);
+    expect(taken).toMatchObject({ kind: 'orphaned', txId: 'tx-12' });
+    const age = taken.kind === 'orphaned' ? taken.txAgeMs : -1;
+    expect(age).toBeGreaterThanOrEqual(390);
+    expect(age).toBeLessThan(5000);
+  });
+
   it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
     owned(await lapsing.claim(scope, 'k5', hash));
     await sleep(250);

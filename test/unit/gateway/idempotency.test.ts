@@ -129,6 +129,8 @@ interface MemoryRecord {
   state: 'pending' | 'complete';
   owner: number;
   txId?: string;
+  /** When txId was noted (Date.now()). */
+  notedAt?: number;
   /** The owner's lease has not run out. */
   live: boolean;
   response?: StoredResponse;
@@ -148,11 +150,15 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
         const record = mine();
         if (record === undefined) return Promise.reject(new Error('taken over'));
         record.txId = txId;
+        record.notedAt = Date.now();
         return Promise.resolve();
       },
       forgetTxId: () => {
         const record = mine();
-        if (record !== undefined) delete record.txId;
+        if (record !== undefined) {
+          delete record.txId;
+          delete record.notedAt;
+        }
         return Promise.resolve();
       },
       complete: (response) => {
@@ -192,13 +198,18 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
       return Promise.resolve(
         record.txId === undefined
           ? { kind: 'claimed', record: owned(id, owner) }
-          : { kind: 'orphaned', txId: record.txId, record: owned(id, owner) },
+          : {
+              kind: 'orphaned',
+              txId: record.txId,
+              txAgeMs: Date.now() - (record.notedAt ?? Date.now()),
+              record: owned(id, owner),
+            },
       );
     },
   };
 }
 
-function setup(waitMs = 2000) {
+function setup(waitMs = 2000, unorderableAfterMs?: number) {
   const { ledger, state, commit } = ballotLedger();
   const locks: Locks = { withLock: (_name, work) => work() };
   const liveCounts = {} as LiveCounts;
@@ -206,7 +217,11 @@ function setup(waitMs = 2000) {
   const handler = ballotHandlers(ballots).castBallot;
   const recover = ballotRecoveries(ballots).castBallot;
   const store = memoryRecords();
-  const idempotency = createIdempotency(store, { waitMs, pollMs: 10 });
+  const idempotency = createIdempotency(store, {
+    waitMs,
+    pollMs: 10,
+    ...(unorderableAfterMs === undefined ? {} : { unorderableAfterMs }),
+  });
   /** POST /api/v1/polls/{pollId}/ballots with Idempotency-Key `key-1`, as mount runs it. */
   const post = (choices = ['north']): Promise<IdempotentResult<StoredResponse>> =>
     idempotency.execute({
@@ -313,6 +328,27 @@ describe('idempotent replays of a write whose first request ended without an ans
     // Released again, so the replay after the commit finds out.
     commit('tx-1', 'VALID');
     await expect(post()).resolves.toMatchObject({ replayed: true, response: { status: 201 } });
+  });
+
+  it('submits the write again once its transaction, still not on the ledger, is older than the orderers keep an unordered one', async () => {
+    const { state, store, post } = setup(2000, 200);
+    state.next = 'time out';
+    await commitPendingOf(post());
+    expect(await commitPendingOf(post())).toBe('tx-1');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+
+    state.next = 'commit';
+    await expect(post()).resolves.toEqual({
+      replayed: false,
+      response: { status: 201, body: receiptOf('tx-2') },
+    });
+    expect(state.submissions).toBe(2);
+    expect([...store.records.values()]).toEqual([
+      expect.objectContaining({
+        state: 'complete',
+        response: { status: 201, body: receiptOf('tx-2') },
+      }),
+    ]);
   });
 
   it('waits for a live owner and then answers with its result, without asking the ledger', async () => {
