@@ -97,6 +97,10 @@ const patterns = {
   CHANNEL: [/^[a-z][a-z0-9.-]{0,248}$/, 'a Fabric channel name'],
   KEY: [/^[A-Z][A-Z0-9_]*$/, 'an upper-case variable prefix'],
   TIMEZONE: [/^[A-Za-z0-9_+/-]{1,64}$/, 'an IANA time zone'],
+  LOGLEVEL: [
+    /^(CRITICAL|ERROR|WARNING|INFO|DEBUG)$/,
+    'one of CRITICAL, ERROR, WARNING, INFO, DEBUG',
+  ],
 };
 
 function reader(vars) {
@@ -209,6 +213,7 @@ export function readTopology(vars) {
     maxClockSkewSeconds: r.int('VECHE_MAX_CLOCK_SKEW_SECONDS', 1, 3600),
     expectedElectorate: r.int('VECHE_EXPECTED_ELECTORATE', 1, 64_000_000),
     totalQueryLimit: r.int('VECHE_TOTAL_QUERY_LIMIT', 1, 10_000_000),
+    chaincodeLogLevel: r.text('VECHE_CHAINCODE_LOG_LEVEL', 'LOGLEVEL'),
     batch: {
       maxIntervalMs: r.int('VECHE_BATCH_MAX_INTERVAL_MS', 1, 60_000),
       maxCount: r.int('VECHE_BATCH_MAX_COUNT', 1, 100_000),
@@ -646,10 +651,11 @@ function renderCliEnv(org, paths, identity) {
 // peer's TLS pair; its clients must hold a certificate of the organisation's TLS CA (mutual TLS).
 // The veche server also gets the digest of the config this organisation approves: its InitConfig
 // refuses any other (chaincode/src/domain/config.ts, assertPinnedConfig).
-function renderCcaasEnv(org, chaincode, paths, configDigest) {
+function renderCcaasEnv(org, chaincode, paths, configDigest, logLevel) {
   const files = paths.org(org);
   return envFile({
     CORE_CHAINCODE_ADDRESS: `${org.host}:${org.ccaas[chaincode].port}`,
+    CORE_CHAINCODE_LOGGING_LEVEL: logLevel,
     CORE_CHAINCODE_TLS_CERT_FILE: files.peerTlsCert,
     CORE_CHAINCODE_TLS_KEY_FILE: files.peerTlsKey,
     CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE: files.tlsCaCert,
@@ -949,7 +955,7 @@ export function render({ env, runtime, out, fabric }) {
       const digest = chaincode === topology.chaincode ? initConfigDigest(initJson) : undefined;
       files.set(
         `env/ccaas-${chaincode}-${org.name}.env`,
-        renderCcaasEnv(org, chaincode, paths, digest),
+        renderCcaasEnv(org, chaincode, paths, digest, topology.chaincodeLogLevel),
       );
     }
   }

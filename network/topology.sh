@@ -19,6 +19,10 @@
 # the electorate new polls' shard counts follow (64 shards for a million residents).
 : "${VECHE_MAX_CLOCK_SKEW_SECONDS:=60}"
 : "${VECHE_EXPECTED_ELECTORATE:=1000000}"
+# The chaincode servers' log level (the shim's CORE_CHAINCODE_LOGGING_LEVEL). At INFO the shim
+# writes a line per transaction, the largest cost left in a server's profile
+# (docs/performance.md); refusals and failures are logged at WARNING and above.
+: "${VECHE_CHAINCODE_LOG_LEVEL:=WARNING}"
 # Every peer's ledger.state.totalQueryLimit (Fabric's default): records per non-paginated range.
 : "${VECHE_TOTAL_QUERY_LIMIT:=100000}"
 # SmartBFT block cutting, written into the channel's genesis block (so fixed once the channel

@@ -263,6 +263,15 @@ describe('network/render.mjs', () => {
       expect(env.FABRIC_ORDERER_HEALTH_URLS).toBe(
         [7052, 7062, 7072, 7082].map((port) => `http://127.0.0.1:${port}/healthz`).join(','),
       );
+      // The same expiry the orderers were given, for the gateway's idempotent replays.
+      expect(profile().Orderer.SmartBFT.RequestAutoRemoveTimeout).toBe('3m0s');
+      expect(env.FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS).toBe('180');
+    });
+
+    it('runs the chaincode servers at WARNING, without the shim’s line per transaction', () => {
+      const servers = envFiles('ccaas-');
+      expect(servers).toHaveLength(6);
+      for (const name of servers) expect(envOf(name).CORE_CHAINCODE_LOGGING_LEVEL).toBe('WARNING');
     });
 
     it('describes every peer, orderer and identity for clients in network.json', () => {
@@ -469,6 +478,19 @@ describe('network/render.mjs', () => {
     expect(profile().Orderer.ConsenterMapping.map((c) => `${c.Host}:${c.Port}`)).toContain(
       '10.0.0.3:7050',
     );
+  });
+
+  it('takes the chaincode servers’ log level from VECHE_CHAINCODE_LOG_LEVEL, and refuses an unknown one', () => {
+    render({ VECHE_CHAINCODE_LOG_LEVEL: 'INFO' });
+    for (const name of envFiles('ccaas-')) {
+      expect(envOf(name).CORE_CHAINCODE_LOGGING_LEVEL).toBe('INFO');
+    }
+    const result = spawnSync('node', [renderer, '--runtime', dir, '--out', out], {
+      env: cleanEnv({ VECHE_CHAINCODE_LOG_LEVEL: 'chatty' }),
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('VECHE_CHAINCODE_LOG_LEVEL=chatty is not one of');
   });
 
   it('refuses a port that is not a number', () => {
