@@ -32,4 +32,4 @@ export {
 } from './pollDraft';
 export { personalDataSchema, SALT_BYTES, type PersonalData } from './personalData';
 export { boundedText, codePointLength, isoDateSchema, isoInstantSchema } from './text';
-export { type TallySummary } from './tally';
+export { shardTallyFields, tallyFields, type TallySummary } from './tally';

@@ -1,39 +1,18 @@
-import type { TallySummary } from '@veche/common';
+import { shardTallyFields, tallyFields, type TallySummary } from '@veche/common';
 import { z } from 'zod';
 import { fail } from '../errors';
-import { pollIdSchema, residentIdSchema } from './ids';
 import type { Poll } from './poll';
 
 /** DESIGN.md bounds one tally transaction to 50,000 ballots read. */
 export const MAX_CHUNK_SIZE = 50000;
 
-const countsSchema = z.record(z.string(), z.int().min(0));
 export type Counts = Record<string, number>;
 
-/**
- * One shard's partial count. `lastResidentId` is the last ballot counted, so a continued chunk
- * resumes after it and a repeated or interrupted call never counts a ballot twice.
- */
-export const shardTallySchema = z.strictObject({
-  pollId: pollIdSchema,
-  shard: z.int().min(0),
-  counts: countsSchema,
-  totalBallots: z.int().min(0),
-  lastResidentId: residentIdSchema.nullable(),
-  done: z.boolean(),
-});
+/** One shard's partial count (the fields in @veche/common, which the verifier reads too). */
+export const shardTallySchema = z.strictObject(shardTallyFields);
 export type ShardTally = z.output<typeof shardTallySchema>;
 
-export const tallySchema = z.strictObject({
-  pollId: pollIdSchema,
-  complete: z.literal(true),
-  shardsDone: z.int().min(0),
-  shardCount: z.int().min(1),
-  totalBallots: z.int().min(0),
-  counts: countsSchema,
-  finalizedAt: z.iso.datetime(),
-  txId: z.string().min(1),
-});
+export const tallySchema = z.strictObject(tallyFields);
 export type Tally = z.output<typeof tallySchema>;
 
 export type { TallySummary };

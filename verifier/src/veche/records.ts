@@ -3,6 +3,8 @@ import {
   pollDraftFields,
   pollIdSchema,
   residentIdSchema,
+  shardTallyFields,
+  tallyFields,
   txIdSchema,
 } from '@veche/common';
 import { z } from 'zod';
@@ -40,30 +42,12 @@ export const ballotRecordSchema = z.object({
 });
 export type BallotRecord = z.output<typeof ballotRecordSchema>;
 
-const countsSchema = z.record(z.string(), z.int().min(0));
-
 /** One shard's progress TallyShard writes: counted in key order up to lastResidentId. */
-export const shardTallyRecordSchema = z.object({
-  pollId: pollIdSchema,
-  shard: z.int().min(0),
-  counts: countsSchema,
-  totalBallots: z.int().min(0),
-  lastResidentId: residentIdSchema.nullable(),
-  done: z.boolean(),
-});
+export const shardTallyRecordSchema = z.object(shardTallyFields);
 export type ShardTallyRecord = z.output<typeof shardTallyRecordSchema>;
 
 /** The final tally FinalizeTally writes at the `tally` key (complete is always true there). */
-export const tallyRecordSchema = z.object({
-  pollId: pollIdSchema,
-  complete: z.literal(true),
-  shardsDone: z.int().min(0),
-  shardCount: z.int().min(1),
-  totalBallots: z.int().min(0),
-  counts: countsSchema,
-  finalizedAt: z.string(),
-  txId: z.string().min(1),
-});
+export const tallyRecordSchema = z.object(tallyFields);
 export type TallyRecord = z.output<typeof tallyRecordSchema>;
 
 export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; reason: string };
