@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { openFabricNetwork, type FabricNetwork } from '../../helpers/fabricNetwork.js';
+import { openPollDraft } from '../../helpers/pollDrafts.js';
 import { recordedTransaction, validationCodes } from '../../helpers/ledgerQueries.js';
 
 // DESIGN.md section 5: a shard is tallied in chunks, each a non-paginated range read in a write
@@ -53,19 +54,14 @@ describe('TallyShard in chunks on the real network', () => {
   beforeAll(async () => {
     fabric = openFabricNetwork();
     const official = randomBytes(32).toString('hex');
-    const now = Date.now();
     const { result: poll } = await submit('polls', 'CreatePoll', [
-      JSON.stringify({
-        title: 'Chunked tally',
-        description: 'Five ballots in one shard',
-        options: [
-          { id: 'yes', label: 'Yes' },
-          { id: 'no', label: 'No' },
-        ],
-        maxChoices: 1,
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-      }),
+      JSON.stringify(
+        openPollDraft(
+          'Chunked tally',
+          { yes: 'Yes', no: 'No' },
+          { description: 'Five ballots in one shard' },
+        ),
+      ),
       official,
     ]);
     ({ pollId } = poll as { pollId: string });

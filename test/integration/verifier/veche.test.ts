@@ -21,6 +21,7 @@ import {
   type PollResult,
   type VecheSink,
 } from '../../../verifier/src/veche/index.js';
+import { openPollDraft } from '../../helpers/pollDrafts.js';
 
 // Issue 9 items 2 and 3 on the real network: a poll is run through the chaincode (ballots and a
 // re-vote, close, every shard tallied, the final tally), then the blocks are read back from the
@@ -111,22 +112,16 @@ beforeAll(async () => {
   fabric = openFabricNetwork();
   const department = fabric.departments[0]!.mspId;
   const official = randomBytes(32).toString('hex');
-  const now = Date.now();
   const { result: poll } = await (async () => {
     const commit = await veche('polls', department).submitAsync('CreatePoll', {
       arguments: [
-        JSON.stringify({
-          title: 'Verifier recount',
-          description: 'Three residents, one re-vote',
-          options: [
-            { id: 'north', label: 'North park' },
-            { id: 'south', label: 'South park' },
-          ],
-          maxChoices: 1,
-          opensAt: new Date(now - 60_000).toISOString(),
-          closesAt: new Date(now + 3_600_000).toISOString(),
-          allowRevote: true,
-        }),
+        JSON.stringify(
+          openPollDraft(
+            'Verifier recount',
+            { north: 'North park', south: 'South park' },
+            { description: 'Three residents, one re-vote', allowRevote: true },
+          ),
+        ),
         official,
       ],
     });

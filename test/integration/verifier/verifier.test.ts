@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openFabricNetwork, networkConfigPath } from '../../helpers/fabricNetwork.js';
+import { openPollDraft } from '../../helpers/pollDrafts.js';
 import { verifyLedger, type VerifyResult } from '../../../verifier/src/pipeline.js';
 import type { VerifiedTransaction } from '../../../verifier/src/ledgerTransaction.js';
 import { openDirectorySource } from '../../../verifier/src/sources/directorySource.js';
@@ -42,19 +43,14 @@ async function writeTally(): Promise<string> {
       return JSON.parse(Buffer.from(commit.getResult()).toString('utf8')) as unknown;
     };
     const official = randomBytes(32).toString('hex');
-    const now = Date.now();
     const { pollId } = (await submit('polls', 'CreatePoll', [
-      JSON.stringify({
-        title: 'Verifier test',
-        description: 'A poll whose tally the verifier test tampers with',
-        options: [
-          { id: 'yes', label: 'Yes' },
-          { id: 'no', label: 'No' },
-        ],
-        maxChoices: 1,
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-      }),
+      JSON.stringify(
+        openPollDraft(
+          'Verifier test',
+          { yes: 'Yes', no: 'No' },
+          { description: 'A poll whose tally the verifier test tampers with' },
+        ),
+      ),
       official,
     ])) as { pollId: string };
     await submit('polls', 'OpenPoll', [pollId, official]);
