@@ -38,69 +38,66 @@ async function untilKnown(send: () => Promise<request.Response>, attempts = 40) 
   return response;
 }
 
+/**
+ * A resident's ballot with Idempotency-Key `vote-once`, sent first through a gateway with `env`
+ * (a deadline far shorter than a block), which must answer 503 commit-pending with a txId, then
+ * handed to `replay` with a patient gateway that shares the first one's idempotency records.
+ */
+async function impatientThenPatient(
+  env: Record<string, string>,
+  choice: string,
+  replay: (args: { pollId: string; txId: string; send: () => request.Test }) => Promise<void>,
+): Promise<void> {
+  const prefix = `ledger-itest-${randomUUID()}:`;
+  const impatient = await buildLedgerGateway(idp.issuer, env, prefix);
+  const patient = await buildLedgerGateway(idp.issuer, {}, prefix);
+  try {
+    const { pollId } = await openPoll(patient, official);
+    const resident = await registeredResident(patient, idp.issuer);
+    const cast = (app: TestGateway) => () =>
+      request(app.app)
+        .post(`/api/v1/polls/${pollId}/ballots`)
+        .set(bearer(resident))
+        .set('Idempotency-Key', 'vote-once')
+        .send({ choices: [choice] });
+
+    const first = await cast(impatient)();
+    expect(first.status).toBe(503);
+    expect(first.body).toMatchObject({ type: 'commit-pending' });
+    const txId = (first.body as { txId: string }).txId;
+    expect(txId).toMatch(/^[0-9a-f]{64}$/);
+    await replay({ pollId, txId, send: cast(patient) });
+  } finally {
+    await impatient.close();
+    await patient.close();
+  }
+}
+
 describe('a ballot whose outcome is not known in time, on the real network', () => {
   it('answers 503 commit-pending with the txId when the commit status outlasts its deadline, and the replay with the same key answers the 201 of that txId', async () => {
-    const prefix = `ledger-itest-${randomUUID()}:`;
-    const impatient = await buildLedgerGateway(
-      idp.issuer,
+    await impatientThenPatient(
       { FABRIC_COMMIT_TIMEOUT_MS: '1' },
-      prefix,
+      'north',
+      async ({ pollId, txId, send }) => {
+        const replay = await untilKnown(send);
+        expect(replay.status).toBe(201);
+        expect(replay.body).toMatchObject({ pollId, txId, choices: ['north'] });
+        expect(replay.headers['idempotent-replayed']).toBe('true');
+      },
     );
-    const patient = await buildLedgerGateway(idp.issuer, {}, prefix);
-    try {
-      const { pollId } = await openPoll(patient, official);
-      const resident = await registeredResident(patient, idp.issuer);
-      const cast = (app: TestGateway) => () =>
-        request(app.app)
-          .post(`/api/v1/polls/${pollId}/ballots`)
-          .set(bearer(resident))
-          .set('Idempotency-Key', 'vote-once')
-          .send({ choices: ['north'] });
-
-      const first = await cast(impatient)();
-      expect(first.status).toBe(503);
-      expect(first.body).toMatchObject({ type: 'commit-pending' });
-      const txId = (first.body as { txId: string }).txId;
-      expect(txId).toMatch(/^[0-9a-f]{64}$/);
-
-      const replay = await untilKnown(cast(patient));
-      expect(replay.status).toBe(201);
-      expect(replay.body).toMatchObject({ pollId, txId, choices: ['north'] });
-      expect(replay.headers['idempotent-replayed']).toBe('true');
-    } finally {
-      await impatient.close();
-      await patient.close();
-    }
   });
 
   it('answers 503 commit-pending with the txId when submitting to the orderers fails, and no replay submits a second transaction', async () => {
-    const prefix = `ledger-itest-${randomUUID()}:`;
-    const failing = await buildLedgerGateway(idp.issuer, { FABRIC_SUBMIT_TIMEOUT_MS: '1' }, prefix);
-    const patient = await buildLedgerGateway(idp.issuer, {}, prefix);
-    try {
-      const { pollId } = await openPoll(patient, official);
-      const resident = await registeredResident(patient, idp.issuer);
-      const cast = (app: TestGateway) => () =>
-        request(app.app)
-          .post(`/api/v1/polls/${pollId}/ballots`)
-          .set(bearer(resident))
-          .set('Idempotency-Key', 'vote-once')
-          .send({ choices: ['south'] });
-
-      const first = await cast(failing)();
-      expect(first.status).toBe(503);
-      expect(first.body).toMatchObject({ type: 'commit-pending' });
-      const txId = (first.body as { txId: string }).txId;
-      expect(txId).toMatch(/^[0-9a-f]{64}$/);
-
-      // The orderers may or may not have it: the replay answers that transaction, never another.
-      const replay = await cast(patient)();
-      expect(replay.body).toMatchObject({ txId });
-      expect([201, 503]).toContain(replay.status);
-    } finally {
-      await failing.close();
-      await patient.close();
-    }
+    await impatientThenPatient(
+      { FABRIC_SUBMIT_TIMEOUT_MS: '1' },
+      'south',
+      async ({ txId, send }) => {
+        // The orderers may or may not have it: the replay answers that transaction, never another.
+        const replay = await send();
+        expect(replay.body).toMatchObject({ txId });
+        expect([201, 503]).toContain(replay.status);
+      },
+    );
   });
 });
 
