@@ -1,6 +1,20 @@
 // Named exports only, no `export *`: the gateway is ESM and imports this CommonJS package by
 // name, which works only for exports Node's cjs-module-lexer can see in the emitted code.
 export { canonicalJson } from './canonicalJson';
+export {
+  ageOn,
+  dateInTimeZone,
+  isLeapYear,
+  isTimeZone,
+  parseIsoDate,
+  type CalendarDate,
+} from './calendar';
+export {
+  ineligibility,
+  type EligibilityDetails,
+  type EligibilityRules,
+  type Ineligibility,
+} from './eligibility';
 export { ballotChoicesFor, ballotChoicesSchema, type ChoiceRules } from './ballotChoices';
 export {
   CHAINCODE_ERROR_CODES,

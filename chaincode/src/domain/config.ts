@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isTimeZone } from '@veche/common';
 import { z } from 'zod';
 import { fail } from '../errors';
-import { isTimeZone } from './calendar';
 import { MAX_ELECTORATE } from './shard';
 
 const mspId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an MSP ID');

@@ -1,12 +1,18 @@
-import type { PersonalData } from '@veche/common';
+import { ineligibility, type PersonalData } from '@veche/common';
 import { fail } from '../errors';
-import { ageOn, dateInTimeZone, parseIsoDate } from './calendar';
-import { hasEligibilityRules, type Poll } from './poll';
+import type { Poll } from './poll';
+
+// Messages say which rule failed, never the resident's district or birth date.
+const messages = {
+  'no-details': 'the poll has eligibility rules and no personal details are stored',
+  district: "the resident's district is not among the poll's districts",
+  age: "the resident is younger than the poll's minimum age",
+} as const;
 
 /**
- * Checks a resident against the poll's rules on the day of the transaction in the city's time
- * zone. `details` is null when the resident's personal data was never stored or was purged.
- * Messages say which rule failed, never the resident's district or birth date.
+ * Checks a resident against the poll's rules (@veche/common's `ineligibility`) on the day of the
+ * transaction in the city's time zone. `details` is null when the resident's personal data was
+ * never stored or was purged.
  */
 export function assertEligible(
   poll: Poll,
@@ -14,21 +20,6 @@ export function assertEligible(
   txTime: Date,
   timeZone: string,
 ): void {
-  if (!hasEligibilityRules(poll)) {
-    return;
-  }
-  if (details === null) {
-    fail('NOT_ELIGIBLE', 'the poll has eligibility rules and no personal details are stored');
-  }
-  const districts = poll.eligibility?.districts;
-  if (districts !== undefined && !districts.includes(details.district)) {
-    fail('NOT_ELIGIBLE', "the resident's district is not among the poll's districts");
-  }
-  const minAge = poll.eligibility?.minAge;
-  if (minAge !== undefined) {
-    const age = ageOn(parseIsoDate(details.birthdate), dateInTimeZone(txTime, timeZone));
-    if (age < minAge) {
-      fail('NOT_ELIGIBLE', "the resident is younger than the poll's minimum age");
-    }
-  }
+  const reason = ineligibility(poll.eligibility, details, txTime, timeZone);
+  if (reason !== undefined) fail('NOT_ELIGIBLE', messages[reason]);
 }

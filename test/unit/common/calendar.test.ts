@@ -1,10 +1,4 @@
-import {
-  ageOn,
-  dateInTimeZone,
-  isLeapYear,
-  isTimeZone,
-  parseIsoDate,
-} from '../../../../chaincode/src/domain/calendar';
+import { ageOn, dateInTimeZone, isLeapYear, isTimeZone, parseIsoDate } from '@veche/common';
 
 describe('parseIsoDate', () => {
   it('reads a YYYY-MM-DD date', () => {

@@ -1,4 +1,4 @@
-import { isoDateSchema } from '@veche/common';
+import { isoDateSchema } from './text';
 
 export interface CalendarDate {
   readonly year: number;
