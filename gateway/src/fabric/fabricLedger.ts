@@ -121,6 +121,7 @@ export const disagreementRetryDelaysMs: readonly number[] = [50, 150, 400];
 export async function retryWhenEndorsersDisagree<T>(
   endorse: () => Promise<T>,
   delaysMs: readonly number[] = disagreementRetryDelaysMs,
+  onRetry: () => void = () => undefined,
 ): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -128,6 +129,7 @@ export async function retryWhenEndorsersDisagree<T>(
     } catch (error: unknown) {
       const delay = delaysMs[attempt];
       if (delay === undefined || !endorsersDisagreed(error)) throw error;
+      onRetry();
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -247,22 +249,28 @@ class FabricLedger implements Ledger {
     args: string[],
     options: WriteOptions & { transientData?: Record<string, string> } = {},
   ): Promise<Committed<z.output<S>>> {
-    const { txId, transaction } = await retryWhenEndorsersDisagree(async () => {
-      const proposal = this.contract(gateway, contract).newProposal(name, {
-        arguments: args,
-        ...(options.transientData === undefined
-          ? {}
-          : {
-              transientData: options.transientData,
-              // Personal data may be seen only by the departments' peers.
-              endorsingOrganizations: [...this.config.departmentMspIds],
-            }),
-      });
-      return {
-        txId: proposal.getTransactionId(),
-        transaction: await this.timed('endorse', () => proposal.endorse()),
-      };
-    });
+    const { txId, transaction } = await retryWhenEndorsersDisagree(
+      async () => {
+        const proposal = this.contract(gateway, contract).newProposal(name, {
+          arguments: args,
+          ...(options.transientData === undefined
+            ? {}
+            : {
+                transientData: options.transientData,
+                // Personal data may be seen only by the departments' peers.
+                endorsingOrganizations: [...this.config.departmentMspIds],
+              }),
+        });
+        return {
+          txId: proposal.getTransactionId(),
+          transaction: await this.timed('endorse', () => proposal.endorse()),
+        };
+      },
+      disagreementRetryDelaysMs,
+      () => {
+        this.metrics.endorsementRetries.inc();
+      },
+    );
     // Noted only now: a failed endorsement recorded nothing and leaves no txId to chase.
     if (options.onTxId !== undefined) await options.onTxId(txId);
     const submitted = await this.timed('submit', () => transaction.submit(), txId);

@@ -6,6 +6,8 @@ export interface Metrics {
   /** Phases: evaluate, endorse, submit, commit. */
   readonly fabricDuration: Histogram<'phase' | 'outcome'>;
   readonly rateLimitRejections: Counter<'scope'>;
+  /** New proposals sent because the endorsers of the last one answered differently. */
+  readonly endorsementRetries: Counter;
   readonly network: {
     readonly orderers: Gauge;
     readonly orderersReachable: Gauge;
@@ -39,6 +41,11 @@ export function createMetrics(): Metrics {
       name: 'veche_rate_limit_rejections_total',
       help: 'Requests answered 429, by limit',
       labelNames: ['scope'],
+      registers: [registry],
+    }),
+    endorsementRetries: new Counter({
+      name: 'veche_fabric_endorsement_retries_total',
+      help: 'Writes endorsed again because their endorsers disagreed (one peer a block behind)',
       registers: [registry],
     }),
     network: {

@@ -169,6 +169,7 @@ describe('service endpoints', () => {
     const metrics = await request(gateway.app).get('/metrics').expect(200);
     expect(metrics.text).toContain('veche_http_request_duration_seconds');
     expect(metrics.text).toContain('veche_fabric_duration_seconds');
+    expect(metrics.text).toContain('veche_fabric_endorsement_retries_total 0');
   });
 
   it('is not ready while the ledger is unreachable, and names it', async () => {

@@ -40,10 +40,15 @@ describe('endorsing again when the endorsers disagreed', () => {
     expect(endorsersDisagreed(new Error('ProposalResponsePayloads do not match'))).toBe(false);
   });
 
-  it('sends a new proposal after a disagreement and returns its endorsement', async () => {
+  it('sends a new proposal after a disagreement, counts each retry, and returns its endorsement', async () => {
     const { endorse, attempts } = endorsement([disagreement, disagreement]);
-    await expect(retryWhenEndorsersDisagree(endorse, [1, 1, 1])).resolves.toBe(3);
+    let retries = 0;
+    const counted = (): void => {
+      retries += 1;
+    };
+    await expect(retryWhenEndorsersDisagree(endorse, [1, 1, 1], counted)).resolves.toBe(3);
     expect(attempts()).toBe(3);
+    expect(retries).toBe(2);
   });
 
   it('gives up with the last disagreement once its delays are spent', async () => {
