@@ -1,8 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
 import type { FabricConfig } from '../config.js';
+import { newNativeP256Signer } from './nativeSigner.js';
 
 export interface FabricConnections {
   /** One gateway per signing organisation, all over the gateway organisation's peer connection. */
@@ -41,8 +42,9 @@ export function connectFabric(config: FabricConfig): FabricConnections {
     return connect({
       client: grpcClient,
       identity: { mspId, credentials: readFileSync(identity.certPath) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(identity.keyPath))),
-      hash: hash.sha256,
+      // The signer hashes, natively: fabric-gateway hands it the whole message.
+      signer: newNativeP256Signer(createPrivateKey(readFileSync(identity.keyPath))),
+      hash: hash.none,
       evaluateOptions: deadline(config.timeouts.evaluateMs),
       endorseOptions: deadline(config.timeouts.endorseMs),
       submitOptions: deadline(config.timeouts.submitMs),
