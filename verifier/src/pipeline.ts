@@ -1,10 +1,11 @@
 // Reads every block of a source in order and runs the checks; trusts nothing it reads. Each
 // block is checked with the config in force before it, then its own config (if any) applies.
 import type { Finding, TransactionSink, VerifiedTransaction } from './ledgerTransaction.js';
-import { parseBlock, TRANSACTIONS_FILTER, type RawBlock } from './fabric/block.js';
+import { COMMIT_HASH, parseBlock, TRANSACTIONS_FILTER, type RawBlock } from './fabric/block.js';
 import { configFromEnvelope, type ChannelConfig } from './fabric/config.js';
 import { Code, decodeEnvelope, type DecodedTx, type EndorserTx } from './fabric/transaction.js';
 import { BlockUpdates, WorldState } from './fabric/worldState.js';
+import { checkCommitHash } from './checks/commitHash.js';
 import { checkHashChain } from './checks/hashChain.js';
 import { checkOrdererSignatures } from './checks/ordererSignatures.js';
 import { checkCreator, type Verdict } from './checks/creator.js';
@@ -44,6 +45,8 @@ interface Progress {
   config?: ChannelConfig;
   lastConfigBlock: number;
   previousHeaderHash?: Buffer;
+  /** The COMMIT_HASH the previous block stored, if it had one. */
+  previousCommitHash?: Uint8Array;
   state: WorldState;
   txIds: Set<string>;
 }
@@ -184,6 +187,15 @@ function verifyBlockContents(
     if (verdicts[i] === undefined) applyWrites(tx, { blockNumber: n, txNumber: i }, updates);
   });
   const codes = verdicts.map((verdict) => verdict?.code ?? Code.VALID);
+  const commit = checkCommitHash(
+    n,
+    codes,
+    updates,
+    block.metadata[COMMIT_HASH],
+    progress.previousCommitHash,
+  );
+  findings.push(...commit.findings);
+  progress.previousCommitHash = commit.stored;
   const stored = block.metadata[TRANSACTIONS_FILTER] ?? new Uint8Array();
   findings.push(
     ...checkFlags(

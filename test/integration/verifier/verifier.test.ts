@@ -176,6 +176,25 @@ describe('the independent verifier on the real ledger', () => {
     expect(result.findings.some((finding) => finding.txId === txId)).toBe(true);
   });
 
+  it('flags a block whose stored COMMIT_HASH is not the one its flags and writes give', async () => {
+    const { blockNumber } = blockWithValidTx();
+    const result = await verifyTampered(blockNumber, (bytes) => {
+      const block = common.Block.deserializeBinary(bytes);
+      const metadata = block.getMetadata()!;
+      const list = metadata.getMetadataList_asU8();
+      const entry = common.Metadata.deserializeBinary(list[4]!);
+      const hash = Uint8Array.from(entry.getValue_asU8());
+      expect(hash).toHaveLength(32);
+      hash[0] = hash[0]! ^ 0x01;
+      entry.setValue(hash);
+      list[4] = entry.serializeBinary();
+      metadata.setMetadataList(list);
+      return block.serializeBinary();
+    });
+    expectFlaggedAt(result, blockNumber, 'commit-hash');
+    expect(result.findings.every((finding) => finding.check === 'commit-hash')).toBe(true);
+  });
+
   it('flags a tally transaction whose written numbers were edited, with its block', async () => {
     const tally = transactions.find(
       (tx) =>
