@@ -340,12 +340,12 @@ function cryptoPaths(topology, crypto) {
 
 // The files.
 
-// Clients reach a node at its configured host; the loopback names let an operator on the node's
-// own machine use it too, whatever the configured host is.
 // How long the orderers keep a transaction they have not ordered (SmartBFT's
 // RequestAutoRemoveTimeout, Fabric's default); whole minutes, as it is written "3m0s".
 const ordererRequestExpirySeconds = 180;
 
+// Clients reach a node at its configured host; the loopback names let an operator on the node's
+// own machine use it too, whatever the configured host is.
 const loopbackSans = ['127.0.0.1', 'localhost'];
 const sans = (host) => [...new Set([host, ...loopbackSans])];
 

@@ -99,14 +99,16 @@ export function translateFabricError(
 /** Fabric's gateway names each endorser whose answer differed from the first one's so. */
 const payloadMismatch = 'ProposalResponsePayloads do not match';
 
-/** Whether the endorsers ran the proposal on different ledger states and answered differently. */
+/**
+ * Whether the endorsers ran the proposal on different ledger states and answered differently,
+ * from the client's error that `timed` keeps as the LedgerError's cause.
+ */
 export function endorsersDisagreed(error: unknown): boolean {
-  const cause = error instanceof LedgerError ? error.ledgerCause : undefined;
-  const texts = [cause?.message ?? '', ...(cause?.details ?? [])];
-  if (error instanceof GatewayError) {
-    texts.push(error.message, ...error.details.map((detail) => detail.message));
-  }
-  return texts.some((text) => text.includes(payloadMismatch));
+  if (!(error instanceof LedgerError)) return false;
+  const cause = error.ledgerCause;
+  return [cause?.message ?? '', ...(cause?.details ?? [])].some((text) =>
+    text.includes(payloadMismatch),
+  );
 }
 
 /** Pauses before each new proposal after the endorsers disagreed: a block commits in ~100 ms. */

@@ -1,6 +1,8 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist';
 
+const order = p256.Point.CURVE().n;
+
 /**
  * Signs what fabric-gateway hands a signer when it is connected with `hash.none`: the whole
  * message, hashed and signed with ECDSA P-256 by Node's OpenSSL instead of fabric-gateway's
@@ -8,8 +10,6 @@ import { p256 } from '@noble/curves/nist';
  * signatures, and OpenSSL does not produce them, so S is normalised (noble's Signature, used here
  * only to reshape the bytes) and the result DER-encoded as Fabric expects.
  */
-const order = p256.Point.CURVE().n;
-
 export function newNativeP256Signer(key: KeyObject): (message: Uint8Array) => Promise<Uint8Array> {
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error('the native signer takes an EC P-256 private key');

@@ -95,6 +95,18 @@ async function verifyTampered(
   return verifyLedger({ source: await openDirectorySource(dir) });
 }
 
+/** An edit of a block's bytes that replaces its metadata entry `index` with `edit` of it. */
+function editMetadata(index: number, edit: (entry: Uint8Array) => Uint8Array) {
+  return (bytes: Buffer): Uint8Array => {
+    const block = common.Block.deserializeBinary(bytes);
+    const metadata = block.getMetadata()!;
+    const list = metadata.getMetadataList_asU8();
+    list[index] = edit(list[index]!);
+    metadata.setMetadataList(list);
+    return block.serializeBinary();
+  };
+}
+
 function expectFlaggedAt(result: VerifyResult, n: number, check?: string): void {
   expect(result.findings.length).toBeGreaterThan(0);
   expect(result.findings.every((finding) => finding.blockNumber >= n)).toBe(true);
@@ -147,50 +159,44 @@ describe('the independent verifier on the real ledger', () => {
 
   it('flags a block with one orderer signature removed', async () => {
     const { blockNumber } = blockWithValidTx();
-    const result = await verifyTampered(blockNumber, (bytes) => {
-      const block = common.Block.deserializeBinary(bytes);
-      const metadata = block.getMetadata()!;
-      const list = metadata.getMetadataList_asU8();
-      const signatures = common.Metadata.deserializeBinary(list[0]!);
-      signatures.setSignaturesList(signatures.getSignaturesList().slice(1));
-      list[0] = signatures.serializeBinary();
-      metadata.setMetadataList(list);
-      return block.serializeBinary();
-    });
+    const result = await verifyTampered(
+      blockNumber,
+      editMetadata(0, (entry) => {
+        const signatures = common.Metadata.deserializeBinary(entry);
+        signatures.setSignaturesList(signatures.getSignaturesList().slice(1));
+        return signatures.serializeBinary();
+      }),
+    );
     expectFlaggedAt(result, blockNumber, 'orderer-signatures');
   });
 
   it('flags a transaction whose stored validation flag was flipped, naming its txId', async () => {
     const { blockNumber, txIndex, txId } = blockWithValidTx();
-    const result = await verifyTampered(blockNumber, (bytes) => {
-      const block = common.Block.deserializeBinary(bytes);
-      const metadata = block.getMetadata()!;
-      const list = metadata.getMetadataList_asU8();
-      const filter = Uint8Array.from(list[2]!);
-      filter[txIndex] = 11; // MVCC_READ_CONFLICT
-      list[2] = filter;
-      metadata.setMetadataList(list);
-      return block.serializeBinary();
-    });
+    const result = await verifyTampered(
+      blockNumber,
+      editMetadata(2, (entry) => {
+        const filter = Uint8Array.from(entry);
+        filter[txIndex] = 11; // MVCC_READ_CONFLICT
+        return filter;
+      }),
+    );
     expectFlaggedAt(result, blockNumber, 'validation-flags');
     expect(result.findings.some((finding) => finding.txId === txId)).toBe(true);
   });
 
   it('flags a block whose stored COMMIT_HASH is not the one its flags and writes give', async () => {
     const { blockNumber } = blockWithValidTx();
-    const result = await verifyTampered(blockNumber, (bytes) => {
-      const block = common.Block.deserializeBinary(bytes);
-      const metadata = block.getMetadata()!;
-      const list = metadata.getMetadataList_asU8();
-      const entry = common.Metadata.deserializeBinary(list[4]!);
-      const hash = Uint8Array.from(entry.getValue_asU8());
-      expect(hash).toHaveLength(32);
-      hash[0] = hash[0]! ^ 0x01;
-      entry.setValue(hash);
-      list[4] = entry.serializeBinary();
-      metadata.setMetadataList(list);
-      return block.serializeBinary();
-    });
+    const result = await verifyTampered(
+      blockNumber,
+      editMetadata(4, (entry) => {
+        const commit = common.Metadata.deserializeBinary(entry);
+        const hash = Uint8Array.from(commit.getValue_asU8());
+        expect(hash).toHaveLength(32);
+        hash[0] = hash[0]! ^ 0x01;
+        commit.setValue(hash);
+        return commit.serializeBinary();
+      }),
+    );
     expectFlaggedAt(result, blockNumber, 'commit-hash');
     expect(result.findings.every((finding) => finding.check === 'commit-hash')).toBe(true);
   });
