@@ -340,10 +340,6 @@ function cryptoPaths(topology, crypto) {
 
 // The files.
 
-// How long the orderers keep a transaction they have not ordered (SmartBFT's
-// RequestAutoRemoveTimeout, Fabric's default); whole minutes, as it is written "3m0s".
-const ordererRequestExpirySeconds = 180;
-
 // Clients reach a node at its configured host; the loopback names let an operator on the node's
 // own machine use it too, whatever the configured host is.
 const loopbackSans = ['127.0.0.1', 'localhost'];
@@ -477,8 +473,8 @@ export function renderConfigtx(topology, paths) {
         RequestPoolSize: 100000,
         RequestForwardTimeout: '2s',
         RequestComplainTimeout: '20s',
-        // The gateway counts on it (FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS in gateway.env).
-        RequestAutoRemoveTimeout: `${ordererRequestExpirySeconds / 60}m0s`,
+        // An unordered request is dropped after it; the gateway's replays hand theirs over again.
+        RequestAutoRemoveTimeout: '3m0s',
         ViewChangeResendInterval: '5s',
         ViewChangeTimeout: '20s',
         LeaderHeartbeatTimeout: '1m0s',
@@ -906,7 +902,6 @@ export function renderGatewayEnv(topology, paths) {
     FABRIC_ORDERER_HEALTH_URLS: topology.orderers
       .map((o) => `http://${o.host}:${o.ops.port}/healthz`)
       .join(','),
-    FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS: String(ordererRequestExpirySeconds),
   });
 }
 

@@ -145,14 +145,7 @@ export function createApp(deps: AppDeps): Express {
     }),
     {
       waitMs: 3000,
-      // Once the orderers have dropped an unordered transaction, and the owner's own submit and
-      // commit wait are over, a replay may submit the write again. Without a ledger: never.
-      ...(config.fabric === undefined
-        ? {}
-        : {
-            unorderableAfterMs:
-              config.fabric.ordererRequestExpiryMs + timeouts.submitMs + timeouts.commitMs,
-          }),
+      resubmit: (transaction) => ledger.resubmit(transaction),
       onStoreError: (error: unknown) => {
         logger.warn(
           { err: { message: error instanceof Error ? error.message : 'unknown' } },

@@ -242,11 +242,6 @@ const envSchema = z.object({
   FABRIC_COMMIT_TIMEOUT_MS: positiveInt
     .default(30000)
     .describe('how long to wait for the commit status before answering 503 commit-pending'),
-  FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS: positiveInt
-    .default(180)
-    .describe(
-      'the channel\u2019s SmartBFT RequestAutoRemoveTimeout in seconds: an unordered transaction is dropped after it, so a replay of an Idempotency-Key whose transaction is still not on the ledger that long (plus the submit and commit deadlines) after it was sent submits the write again',
-    ),
 });
 
 export interface FabricOrgConfig {
@@ -280,8 +275,6 @@ export interface FabricConfig {
     readonly submitMs: number;
     readonly commitMs: number;
   };
-  /** How long the orderers keep a transaction they have not ordered (SmartBFT). */
-  readonly ordererRequestExpiryMs: number;
 }
 
 export interface Config {
@@ -481,6 +474,5 @@ function fabricConfig(e: z.infer<typeof envSchema>, problems: string[]): FabricC
       submitMs: e.FABRIC_SUBMIT_TIMEOUT_MS,
       commitMs: e.FABRIC_COMMIT_TIMEOUT_MS,
     },
-    ordererRequestExpiryMs: e.FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS * 1000,
   };
 }

@@ -1,5 +1,6 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { gateway as fabricGateway } from '@hyperledger/fabric-protos';
 import type { PersonalData } from '@veche/common';
 import { z } from 'zod';
 import type { FabricConfig } from '../config.js';
@@ -37,6 +38,7 @@ import {
   decodeChainHeight,
   decodeChainInfo,
   decodeProcessedTransaction,
+  decodeTransactionEnvelope,
 } from './transactions.js';
 
 const statusNames = new Map<number, string>(
@@ -274,7 +276,9 @@ class FabricLedger implements Ledger {
       },
     );
     // Noted only now: a failed endorsement recorded nothing and leaves no txId to chase.
-    if (options.onTxId !== undefined) await options.onTxId(txId);
+    if (options.onPrepared !== undefined) {
+      await options.onPrepared({ txId, transaction: transaction.getBytes() });
+    }
     const submitted = await this.timed('submit', () => transaction.submit(), txId);
     const status = await this.timed('commit', () => submitted.getStatus(), txId);
     if (!status.successful) {
@@ -450,6 +454,19 @@ class FabricLedger implements Ledger {
    * A committed transaction never changes (its block, validation code, envelope), so what the
    * regulator's peer answered is kept; only unknown IDs are asked again.
    */
+  async resubmit(bytes: Uint8Array): Promise<void> {
+    const prepared = fabricGateway.PreparedTransaction.deserializeBinary(bytes);
+    const envelope = prepared.getEnvelope();
+    const creator = envelope === undefined ? undefined : decodeTransactionEnvelope(envelope);
+    if (creator === undefined) throw new Error('not a prepared endorser transaction');
+    // Signed again by the identity that created it: a signature over the same payload, so the
+    // same transaction. An orderer still holding the first copy counts the second as submitted.
+    const transaction = this.writer(creator.mspId).newTransaction(bytes);
+    const txId = transaction.getTransactionId();
+    const submitted = await this.timed('submit', () => transaction.submit(), txId);
+    await this.timed('commit', () => submitted.getStatus(), txId);
+  }
+
   async getTransaction(txId: string): Promise<LedgerTransaction | undefined> {
     const cached = this.committed.get(txId);
     if (cached !== undefined) return cached;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '@veche/common';
 import type { Redis } from 'ioredis';
-import type { WriteOptions } from '../services/ledger.js';
+import type { PreparedWrite, WriteOptions } from '../services/ledger.js';
 import { isCommitPending } from '../services/ledgerErrors.js';
 import type { PendingWrite } from '../services/pendingWrites.js';
 import { ApiProblem } from '../services/problems.js';
@@ -17,13 +17,13 @@ export type RecordClaim =
   /** A new key, or a record whose owner vanished before it had a transaction ID: run the request. */
   | { readonly kind: 'claimed'; readonly record: OwnedRecord }
   /**
-   * The owner ended or vanished after it had `txId`: find out from the ledger what became of it.
-   * `txAgeMs` is how long ago `txId` was noted.
+   * The owner ended or vanished after it had endorsed `txId`: find out from the ledger what
+   * became of it, and hand `transaction` (its PreparedWrite's) to the orderers again if need be.
    */
   | {
       readonly kind: 'orphaned';
       readonly txId: string;
-      readonly txAgeMs: number;
+      readonly transaction: Uint8Array;
       readonly record: OwnedRecord;
     }
   | { readonly kind: 'complete'; readonly response: StoredResponse }
@@ -37,10 +37,13 @@ export type RecordClaim =
  * lease ran out cannot overwrite the record of the one that took over.
  */
 export interface OwnedRecord {
-  /** Notes the transaction ID before the proposal is sent; throws when the record was taken over. */
-  setTxId(txId: string): Promise<void>;
-  /** Forgets an invalidated transaction ID before the write is submitted again. */
-  forgetTxId(): Promise<void>;
+  /**
+   * Notes the endorsed transaction before it is submitted; throws when the record was taken
+   * over, and then it must not be submitted.
+   */
+  notePrepared(prepared: PreparedWrite): Promise<void>;
+  /** Forgets an invalidated transaction before the write is submitted again. */
+  forgetPrepared(): Promise<void>;
   /** Stores the answer for replays. */
   complete(response: StoredResponse): Promise<void>;
   /** Ends the lease but keeps the transaction ID, so the next replay asks the ledger. */
@@ -108,8 +111,8 @@ const ignore = (): undefined => undefined;
  * API.md's Idempotency-Key semantics over any record store: a replay of a finished request gets
  * its answer; a replay while a live owner works waits up to `waitMs`, then answers 503
  * commit-pending; a replay that finds the owner gone asks `recover` (the ledger) and answers
- * from a VALID commit, submits again after an INVALID one, or answers commit-pending while the
- * transaction is not on the ledger.
+ * from a VALID commit, submits again after an INVALID one, and hands the very transaction the
+ * owner endorsed to the orderers again while the ledger does not know it.
  */
 export function createIdempotency(
   records: IdempotencyRecords,
@@ -119,13 +122,11 @@ export function createIdempotency(
     /** A stored answer that could not be written; the request itself still succeeded. */
     readonly onStoreError?: (error: unknown) => void;
     /**
-     * How long after its txId was noted a transaction that is still not on the ledger can no
-     * longer get there: the orderers drop a request they have not ordered within their SmartBFT
-     * RequestAutoRemoveTimeout, and no one else holds the endorsed envelope. Past it, a replay
-     * submits the write again instead of answering commit-pending until the record expires.
-     * Unset: never.
+     * Hands a noted transaction to the orderers again and waits for its commit (the Ledger's
+     * resubmit); throws while its outcome is still unknown. Unset: a replay answers
+     * commit-pending until the transaction shows up on the ledger.
      */
-    readonly unorderableAfterMs?: number;
+    readonly resubmit?: (transaction: Uint8Array) => Promise<void>;
   },
 ): Idempotency {
   const pollMs = options.pollMs ?? 100;
@@ -136,11 +137,11 @@ export function createIdempotency(
   ): Promise<IdempotentResult<R>> {
     let response: R;
     try {
-      response = await request.run({ onTxId: (txId) => record.setTxId(txId) });
+      response = await request.run({ onPrepared: (prepared) => record.notePrepared(prepared) });
     } catch (error: unknown) {
-      // A pending commit keeps its txId for the next replay to look up. A final refusal is
-      // stored, so a replay gets the same answer. Anything else recorded nothing, so the key is
-      // freed for a retry.
+      // A pending commit keeps its transaction for the next replay to look up. A final refusal
+      // is stored, so a replay gets the same answer. Anything else recorded nothing, so the key
+      // is freed for a retry.
       if (isCommitPending(error)) {
         await record.release().catch(ignore);
         throw error;
@@ -154,15 +155,31 @@ export function createIdempotency(
     return { replayed: false, response };
   }
 
+  /**
+   * What became of the owner's transaction. One the ledger does not know is handed to the
+   * orderers again: the owner may have died before its submit reached them, and the orderers
+   * drop an unordered one after a while, so waiting alone could leave the key unanswered.
+   */
+  async function outcomeOf<R extends StoredResponse>(
+    txId: string,
+    transaction: Uint8Array,
+    request: IdempotentRequest<R>,
+  ): Promise<PendingWrite<StoredResponse>> {
+    const outcome = await request.recover(txId);
+    if (outcome.kind !== 'unknown' || options.resubmit === undefined) return outcome;
+    await options.resubmit(transaction);
+    return request.recover(txId);
+  }
+
   async function takeOver<R extends StoredResponse>(
     txId: string,
-    txAgeMs: number,
+    transaction: Uint8Array,
     record: OwnedRecord,
     request: IdempotentRequest<R>,
   ): Promise<IdempotentResult<R>> {
     let outcome: PendingWrite<StoredResponse>;
     try {
-      outcome = await request.recover(txId);
+      outcome = await outcomeOf(txId, transaction, request);
     } catch (error: unknown) {
       await record.release().catch(ignore);
       throw error;
@@ -174,17 +191,11 @@ export function createIdempotency(
           .catch((error: unknown) => options.onStoreError?.(error));
         return { replayed: true, response: outcome.value };
       case 'unknown':
-        if (options.unorderableAfterMs === undefined || txAgeMs < options.unorderableAfterMs) {
-          await record.release().catch(ignore);
-          throw commitPending(txId);
-        }
-        // Never ordered, and now never will be (the owner noted it and then failed before or
-        // while handing it to the orderers): nothing was recorded, as after an INVALID one.
-        await record.forgetTxId();
-        return runOwned(record, request);
+        await record.release().catch(ignore);
+        throw commitPending(txId);
       case 'invalid':
         // The first attempt recorded nothing: this request is now the first.
-        await record.forgetTxId();
+        await record.forgetPrepared();
         return runOwned(record, request);
     }
   }
@@ -201,7 +212,7 @@ export function createIdempotency(
           case 'claimed':
             return runOwned(found.record, request);
           case 'orphaned':
-            return takeOver(found.txId, found.txAgeMs, found.record, request);
+            return takeOver(found.txId, found.transaction, found.record, request);
           case 'complete':
             return { replayed: true, response: found.response };
           case 'conflict':
@@ -221,8 +232,8 @@ export function createIdempotency(
 /**
  * Claims the record, or takes it over when its owner's lease ran out or its owner's process no
  * longer beats (ARGV[6] is the heartbeat keys' full prefix, ARGV[7] this process's ID, '' for
- * none), in one step so two replays cannot both take it. Times come from Redis's clock, shared by every gateway process.
- * Returns {kind, txId or '', stored record, ms since txId was noted}.
+ * none), in one step so two replays cannot both take it. Times come from Redis's clock, shared
+ * by every gateway process. Returns {kind, txId or '', stored record, prepared transaction}.
  */
 const claimScript = `
 local t = redis.call('TIME')
@@ -244,13 +255,12 @@ record.owner = ARGV[2]
 record.process = ARGV[7]
 record.leaseUntil = now + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], cjson.encode(record), 'EX', txId == '' and ARGV[4] or ARGV[5])
--- A record noted before notedAt was kept counts as noted now: the safe side.
-return { txId == '' and 'claimed' or 'orphaned', txId, '', now - (tonumber(record.notedAt) or now) }
+return { txId == '' and 'claimed' or 'orphaned', txId, '', record.transaction or '' }
 `;
 
 /**
  * Changes a pending record only for its owner. ARGV: owner, operation, its argument, TTL in
- * seconds ('' keeps it), lease in ms. Returns 1 when applied.
+ * seconds ('' keeps it), lease in ms, and for 'prepared' the transaction. Returns 1 when applied.
  */
 const updateScript = `
 local raw = redis.call('GET', KEYS[1])
@@ -268,13 +278,13 @@ if op == 'complete' then
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if op == 'txid' then
+if op == 'prepared' then
   record.txId = ARGV[3]
-  record.notedAt = now
+  record.transaction = ARGV[6]
   record.leaseUntil = now + tonumber(ARGV[5])
 elseif op == 'forget' then
   record.txId = nil
-  record.notedAt = nil
+  record.transaction = nil
   record.leaseUntil = now + tonumber(ARGV[5])
 elseif op == 'release' then
   record.leaseUntil = 0
@@ -300,9 +310,10 @@ function isStoredResponse(value: unknown): value is StoredResponse {
 
 /**
  * Idempotency records in Redis, one JSON value per (scope, key). A record with a transaction
- * ID lives `ttlSeconds` (API.md asks for at least 24 h); one without lives `pendingTtlSeconds`,
- * since nothing was submitted yet. The owner holds a lease of `leaseMs`, renewed when it notes
- * its transaction ID and ended when it answers commit-pending; `leaseMs` outlasts the longest a
+ * lives `ttlSeconds` (API.md asks for at least 24 h); one without lives `pendingTtlSeconds`,
+ * since nothing was submitted yet; the transaction itself is dropped once the answer is stored.
+ * The owner holds a lease of `leaseMs`, renewed when it notes its transaction and ended when it
+ * answers commit-pending; `leaseMs` outlasts the longest a
  * request can work, so a lapsed lease means its process died.
  */
 export function createIdempotencyRecords(
@@ -355,11 +366,25 @@ export function createIdempotencyRecords(
   }
 
   function owned(redisKey: string, bodyHash: string, owner: string): OwnedRecord {
-    async function update(op: string, arg: string, ttlSeconds: string): Promise<boolean> {
+    async function update(
+      op: string,
+      arg: string,
+      ttlSeconds: string,
+      transaction = '',
+    ): Promise<boolean> {
       try {
-        return (
-          (await redis.eval(updateScript, 1, redisKey, owner, op, arg, ttlSeconds, lease)) === 1
+        const applied = await redis.eval(
+          updateScript,
+          1,
+          redisKey,
+          owner,
+          op,
+          arg,
+          ttlSeconds,
+          lease,
+          transaction,
         );
+        return applied === 1;
       } catch (error: unknown) {
         throw redisUnavailable(error);
       }
@@ -374,15 +399,16 @@ export function createIdempotencyRecords(
       }
     }
     return {
-      async setTxId(txId: string): Promise<void> {
-        if (!(await update('txid', txId, ttl))) {
+      async notePrepared(prepared: PreparedWrite): Promise<void> {
+        const transaction = Buffer.from(prepared.transaction).toString('base64');
+        if (!(await update('prepared', prepared.txId, ttl, transaction))) {
           throw new ApiProblem(
             'unavailable',
             'Another request with this Idempotency-Key took over; nothing was recorded. Retry.',
           );
         }
       },
-      async forgetTxId(): Promise<void> {
+      async forgetPrepared(): Promise<void> {
         await update('forget', '', String(options.pendingTtlSeconds));
       },
       async complete(response: StoredResponse): Promise<void> {
@@ -419,12 +445,17 @@ export function createIdempotencyRecords(
       } catch (error: unknown) {
         throw redisUnavailable(error);
       }
-      const [kind, txId, raw, txAgeMs] = reply as [string, string, string, number];
+      const [kind, txId, raw, transaction] = reply as [string, string, string, string];
       switch (kind) {
         case 'claimed':
           return { kind, record: owned(redisKey, bodyHash, owner) };
         case 'orphaned':
-          return { kind, txId, txAgeMs, record: owned(redisKey, bodyHash, owner) };
+          return {
+            kind,
+            txId,
+            transaction: Buffer.from(transaction, 'base64'),
+            record: owned(redisKey, bodyHash, owner),
+          };
         case 'busy':
           return txId === '' ? { kind } : { kind, txId };
         case 'conflict':

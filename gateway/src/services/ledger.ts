@@ -35,12 +35,23 @@ export interface Committed<T> {
   readonly blockNumber: number;
 }
 
+/** A write endorsed by the peers and about to be handed to the orderers. */
+export interface PreparedWrite {
+  readonly txId: string;
+  /**
+   * The endorsed transaction, serialized. Handed to the orderers again it is the same
+   * transaction, with the same txId, so it commits VALID at most once however often it is sent.
+   */
+  readonly transaction: Uint8Array;
+}
+
 export interface WriteOptions {
   /**
    * Called after a successful endorsement, just before submit, e.g. to record the transaction
-   * ID for replays: from then on the write may be on the ledger.
+   * for replays: from then on the write may be on the ledger. Submit waits for it, and a throw
+   * stops the write before anything reached the orderers.
    */
-  readonly onTxId?: (txId: string) => Promise<void>;
+  readonly onPrepared?: (prepared: PreparedWrite) => Promise<void>;
 }
 
 /** A transaction of the veche chaincode at its index within its block: its ledger position. */
@@ -139,6 +150,12 @@ export interface Ledger {
    * not a call of the veche chaincode.
    */
   getTransaction(txId: string): Promise<LedgerTransaction | undefined>;
+  /**
+   * Hands a PreparedWrite's transaction to the orderers once more and waits for its commit
+   * status, for a replay whose first request died before it knew the outcome. Throws a
+   * commit-pending LedgerError while the outcome is still unknown.
+   */
+  resubmit(transaction: Uint8Array): Promise<void>;
   /** The chain on the regulator's peer. */
   chainInfo(): Promise<ChainInfo>;
   /**

@@ -27,6 +27,7 @@ export function createUnconfiguredLedger(): Ledger {
     finalizeTally: fail,
     getTally: fail,
     getTransaction: fail,
+    resubmit: fail,
     chainInfo: fail,
     getBlock: fail,
     auditBlocks: fail,

@@ -57,8 +57,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** The real app with real Redis, the real IdP and a Fabric adapter whose peers are not there. */
-export async function buildGateway(env: Record<string, string>): Promise<TestGateway> {
+/**
+ * The real app with real Redis, the real IdP and a Fabric adapter whose peers are not there.
+ * `around` may stand between the app and the adapter, e.g. to stop a write midway.
+ */
+export async function buildGateway(
+  env: Record<string, string>,
+  around: (ledger: Ledger) => Ledger = (ledger) => ledger,
+): Promise<TestGateway> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
   const logs: string[] = [];
   const sink = new Writable({
@@ -74,7 +80,7 @@ export async function buildGateway(env: Record<string, string>): Promise<TestGat
   if (config.fabric === undefined) throw new Error('test gateway needs Fabric identities');
   const ledger = createFabricLedger(config.fabric, metrics);
   const verifier = createConfiguredVerifier(config);
-  const app = createApp({ config, logger, redis, ledger, verifier, metrics });
+  const app = createApp({ config, logger, redis, ledger: around(ledger), verifier, metrics });
   return {
     app,
     config,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createRedisClient, waitForRedis } from '../../../gateway/src/redis/client.js';
@@ -17,6 +18,9 @@ function owned(claim: RecordClaim): OwnedRecord {
     throw new Error(`expected to own the record, got ${claim.kind}`);
   return claim.record;
 }
+
+/** A PreparedWrite whose transaction bytes name it, as the Fabric adapter's would. */
+const prepared = (txId: string) => ({ txId, transaction: Buffer.from(`endorsed ${txId}`) });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +58,7 @@ describe('idempotency records in Redis', () => {
   it('claims a new key once; replays see it busy, then complete; another body conflicts', async () => {
     const first = owned(await records.claim(scope, 'k1', hash));
     await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({ kind: 'busy' });
-    await first.setTxId('tx-1');
+    await first.notePrepared(prepared('tx-1'));
     await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({ kind: 'busy', txId: 'tx-1' });
     await first.complete({ status: 201, body: { txId: 'tx-1', choices: [] } });
     await expect(records.claim(scope, 'k1', hash)).resolves.toEqual({
@@ -75,7 +79,7 @@ describe('idempotency records in Redis', () => {
 
   it('hands a released record with a txId to exactly one of two racing replays', async () => {
     const first = owned(await records.claim(scope, 'k3', hash));
-    await first.setTxId('tx-3');
+    await first.notePrepared(prepared('tx-3'));
     await first.release();
     const racing = await Promise.all([
       records.claim(scope, 'k3', hash),
@@ -87,7 +91,7 @@ describe('idempotency records in Redis', () => {
 
   it('takes over a record whose owner died after noting its txId, exactly once, once the lease lapses', async () => {
     const dead = owned(await lapsing.claim(scope, 'k4', hash));
-    await dead.setTxId('tx-4');
+    await dead.notePrepared(prepared('tx-4'));
     await expect(lapsing.claim(scope, 'k4', hash)).resolves.toEqual({ kind: 'busy', txId: 'tx-4' });
     await sleep(250);
     const racing = await Promise.all(
@@ -97,7 +101,9 @@ describe('idempotency records in Redis', () => {
     expect(racing.filter((claim) => claim.kind === 'busy')).toHaveLength(4);
 
     // The dead owner, should it wake, can no longer change the record.
-    await expect(dead.setTxId('tx-late')).rejects.toMatchObject({ type: 'unavailable' });
+    await expect(dead.notePrepared(prepared('tx-late'))).rejects.toMatchObject({
+      type: 'unavailable',
+    });
     await dead.complete({ status: 201, body: 'stale' });
     await dead.abandon();
     const taker = owned(racing.find((claim) => claim.kind === 'orphaned')!);
@@ -117,7 +123,7 @@ describe('idempotency records in Redis', () => {
     try {
       await sleep(50);
       const dying = owned(await killed.claim(scope, 'k9', hash));
-      await dying.setTxId('tx-9');
+      await dying.notePrepared(prepared('tx-9'));
       await expect(survivor.claim(scope, 'k9', hash)).resolves.toEqual({
         kind: 'busy',
         txId: 'tx-9',
@@ -128,7 +134,7 @@ describe('idempotency records in Redis', () => {
       expect(taken.kind).toBe('orphaned');
       // The survivor's own record stays its own while its heartbeat runs.
       const mine = owned(await survivor.claim(scope, 'k10', hash));
-      await mine.setTxId('tx-10');
+      await mine.notePrepared(prepared('tx-10'));
       await sleep(600);
       await expect(survivor.claim(scope, 'k10', hash)).resolves.toEqual({
         kind: 'busy',
@@ -169,15 +175,25 @@ describe('idempotency records in Redis', () => {
     }
   });
 
-  it('tells the replay that takes over a record how long ago its txId was noted, by Redis’s clock', async () => {
+  it('gives the replay that takes over a record the very transaction its owner endorsed, and drops it once answered', async () => {
     const dead = owned(await lapsing.claim(scope, 'k12', hash));
-    await dead.setTxId('tx-12');
-    await sleep(400);
+    const transaction = Uint8Array.from({ length: 6000 }, (_, i) => (i * 7) % 256);
+    await dead.notePrepared({ txId: 'tx-12', transaction });
+    await sleep(250);
     const taken = await lapsing.claim(scope, 'k12', hash);
     expect(taken).toMatchObject({ kind: 'orphaned', txId: 'tx-12' });
-    const age = taken.kind === 'orphaned' ? taken.txAgeMs : -1;
-    expect(age).toBeGreaterThanOrEqual(390);
-    expect(age).toBeLessThan(5000);
+    const handed = taken.kind === 'orphaned' ? taken.transaction : new Uint8Array();
+    expect(Buffer.from(handed).equals(Buffer.from(transaction))).toBe(true);
+
+    await owned(taken).complete({ status: 201, body: { txId: 'tx-12' } });
+    const stored = await client.get(
+      `idem:${createHash('sha256').update(`${scope}\nk12`).digest('hex')}`,
+    );
+    expect(JSON.parse(stored!)).toEqual({
+      state: 'complete',
+      bodyHash: hash,
+      response: { status: 201, body: { txId: 'tx-12' } },
+    });
   });
 
   it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
@@ -185,8 +201,8 @@ describe('idempotency records in Redis', () => {
     await sleep(250);
     const second = owned(await lapsing.claim(scope, 'k5', hash));
     expect((await lapsing.claim(scope, 'k5', hash)).kind).toBe('busy');
-    await second.setTxId('tx-invalid');
-    await second.forgetTxId();
+    await second.notePrepared(prepared('tx-invalid'));
+    await second.forgetPrepared();
     await expect(lapsing.claim(scope, 'k5', hash)).resolves.toEqual({ kind: 'busy' });
     await sleep(250);
     expect((await lapsing.claim(scope, 'k5', hash)).kind).toBe('claimed');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { devToken, type DevTokenClaims } from '../../helpers/devIdp.js';
 import { networkConfigPath } from '../../helpers/fabricNetwork.js';
+import type { Ledger } from '../../../gateway/src/services/ledger.js';
 import { buildGateway, type TestGateway } from './gatewayApp.js';
 
 /** The FABRIC_* settings network.sh wrote for the gateway, beside network.json. */
@@ -20,25 +21,29 @@ export function ledgerEnv(): Record<string, string> {
 /**
  * The real gateway app on the running network, the test run's Redis (under a key prefix of its
  * own, so `prefix` lets two apps share records) and the given IdP. `env` overrides, e.g. a
- * commit-status deadline far shorter than a block.
+ * commit-status deadline far shorter than a block; `around` wraps the Fabric adapter.
  */
 export function buildLedgerGateway(
   issuer: string,
   env: Record<string, string> = {},
   prefix = `ledger-itest-${randomUUID()}:`,
+  around?: (ledger: Ledger) => Ledger,
 ): Promise<TestGateway> {
   const redisUrl = process.env.REDIS_URL;
   if (redisUrl === undefined) throw new Error('REDIS_URL is set by the global setup');
-  return buildGateway({
-    ...ledgerEnv(),
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    OIDC_ISSUER: issuer,
-    PSEUDONYM_SECRET: 'ledger-integration-secret-ledger-integration',
-    RATE_LIMIT_IP_PER_SEC: '100000',
-    RATE_LIMIT_RESIDENT_PER_MIN: '100000',
-    ...env,
-  });
+  return buildGateway(
+    {
+      ...ledgerEnv(),
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      OIDC_ISSUER: issuer,
+      PSEUDONYM_SECRET: 'ledger-integration-secret-ledger-integration',
+      RATE_LIMIT_IP_PER_SEC: '100000',
+      RATE_LIMIT_RESIDENT_PER_MIN: '100000',
+      ...env,
+    },
+    around,
+  );
 }
 
 export function bearer(token: string): Record<string, string> {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startDevIdp, devToken, type DevIdp } from '../../helpers/devIdp.js';
+import { eventually } from '../../helpers/eventually.js';
 import { openFabricNetwork } from '../../helpers/fabricNetwork.js';
 import { createPseudonymizer } from '../../../gateway/src/crypto/pseudonym.js';
+import type { Ledger, PreparedWrite } from '../../../gateway/src/services/ledger.js';
 import type { TestGateway } from './gatewayApp.js';
 import { bearer, buildLedgerGateway, openPoll, registeredResident } from './ledgerGateway.js';
 import { pollFields } from '../../helpers/apiFields.js';
@@ -87,17 +89,102 @@ describe('a ballot whose outcome is not known in time, on the real network', () 
     );
   });
 
-  it('answers 503 commit-pending with the txId when submitting to the orderers fails, and no replay submits a second transaction', async () => {
+  it('answers 503 commit-pending with the txId when submitting to the orderers fails, and the replay hands that same transaction to them and answers its 201', async () => {
     await impatientThenPatient(
       { FABRIC_SUBMIT_TIMEOUT_MS: '1' },
       'south',
-      async ({ txId, send }) => {
+      async ({ pollId, txId, send }) => {
         // The orderers may or may not have it: the replay answers that transaction, never another.
-        const replay = await send();
-        expect(replay.body).toMatchObject({ txId });
-        expect([201, 503]).toContain(replay.status);
+        const replay = await untilKnown(send);
+        expect(replay.status).toBe(201);
+        expect(replay.body).toMatchObject({ pollId, txId, choices: ['south'] });
       },
     );
+  });
+});
+
+/**
+ * The Fabric adapter of a gateway whose process dies right after its ballot's endorsed
+ * transaction was noted with the Idempotency-Key, before submitting it: the write waits on
+ * `death`, and `noted` learns what was noted.
+ */
+function dyingAfterNoting(
+  ledger: Ledger,
+  death: Promise<never>,
+  noted: (prepared: PreparedWrite) => void,
+): Ledger {
+  return new Proxy(ledger, {
+    get(target, property) {
+      if (property !== 'castBallot') {
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      }
+      const castBallot: Ledger['castBallot'] = (pollId, residentId, choices, options) =>
+        target.castBallot(pollId, residentId, choices, {
+          onPrepared: async (prepared) => {
+            await options?.onPrepared?.(prepared);
+            noted(prepared);
+            await death;
+          },
+        });
+      return castBallot;
+    },
+  });
+}
+
+describe('a gateway killed between noting a ballot’s transaction and submitting it', () => {
+  it('lets the replay through another gateway submit that very transaction and answer its 201 at once', async () => {
+    const prefix = `ledger-itest-${randomUUID()}:`;
+    let noted: PreparedWrite | undefined;
+    let kill: (reason: Error) => void = () => undefined;
+    const death = new Promise<never>((_resolve, reject) => {
+      kill = reject;
+    });
+    const dying = await buildLedgerGateway(idp.issuer, {}, prefix, (ledger) =>
+      dyingAfterNoting(ledger, death, (prepared) => {
+        noted = prepared;
+      }),
+    );
+    const survivor = await buildLedgerGateway(idp.issuer, {}, prefix);
+    try {
+      const { pollId } = await openPoll(survivor, official);
+      const resident = await registeredResident(survivor, idp.issuer);
+      const cast = (app: TestGateway) =>
+        request(app.app)
+          .post(`/api/v1/polls/${pollId}/ballots`)
+          .set(bearer(resident))
+          .set('Idempotency-Key', 'cut-off')
+          .send({ choices: ['north'] });
+
+      const cut = cast(dying).then(
+        () => undefined,
+        () => undefined,
+      );
+      await eventually(
+        'the dying gateway noted its transaction',
+        () => Promise.resolve(noted !== undefined),
+        30_000,
+      );
+      // Its process dies: no more heartbeat or record updates, and nothing reached the orderers.
+      await dying.close();
+      kill(new Error('SIGKILL'));
+      await cut;
+
+      // Within a few replays (the dead process's heartbeat lapses in 6 s), not after the
+      // orderers' 180 s request expiry: nobody else could ever submit that transaction.
+      const replay = await untilKnown(() => cast(survivor));
+      expect(replay.status).toBe(201);
+      expect(replay.body).toMatchObject({ pollId, txId: noted!.txId, choices: ['north'] });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      // The one ballot of the resident on the ledger, and the one that counts.
+      const receipt = await request(survivor.app).get(`/api/v1/receipts/${noted!.txId}`);
+      expect(receipt.body).toMatchObject({ valid: true, superseded: false, choices: ['north'] });
+      const again = await cast(survivor);
+      expect(again.status).toBe(201);
+      expect(again.body as unknown).toEqual(replay.body as unknown);
+    } finally {
+      await survivor.close();
+    }
   });
 });
 

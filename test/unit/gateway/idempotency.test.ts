@@ -47,6 +47,10 @@ function ballotLedger() {
     submissions: 0,
     lookups: 0,
     next: 'commit' as 'commit' | 'time out' | 'refuse' | 'unreachable',
+    /** What a resubmission does: commit with this validation code, or (`time out`) not in time. */
+    resubmitted: 'VALID' as string,
+    /** The txIds handed to the orderers again. */
+    resubmissions: [] as string[],
     gate: undefined as Promise<void> | undefined,
     latest: undefined as LedgerBallot | undefined,
   };
@@ -106,7 +110,7 @@ function ballotLedger() {
       if (state.next === 'refuse')
         throw new LedgerError({ kind: 'chaincode', code: 'ALREADY_VOTED' });
       if (state.next === 'unreachable') throw new LedgerError({ kind: 'unavailable' });
-      await options?.onTxId?.(txId);
+      await options?.onPrepared?.({ txId, transaction: Buffer.from(txId) });
       if (state.gate !== undefined) await state.gate;
       if (state.next === 'time out') throw new LedgerError({ kind: 'commit-pending', txId });
       commit(txId, 'VALID', choices);
@@ -121,7 +125,16 @@ function ballotLedger() {
       return Promise.resolve(transactions.get(txId));
     },
   };
-  return { ledger: ledger as Ledger, state, commit };
+  /** The orderers given a noted transaction again: the same txId, committed once at most. */
+  const resubmit = (transaction: Uint8Array): Promise<void> => {
+    const txId = Buffer.from(transaction).toString();
+    state.resubmissions.push(txId);
+    if (state.resubmitted === 'time out')
+      return Promise.reject(new LedgerError({ kind: 'commit-pending', txId }));
+    if (!transactions.has(txId)) commit(txId, state.resubmitted);
+    return Promise.resolve();
+  };
+  return { ledger: ledger as Ledger, state, commit, resubmit };
 }
 
 interface MemoryRecord {
@@ -129,8 +142,7 @@ interface MemoryRecord {
   state: 'pending' | 'complete';
   owner: number;
   txId?: string;
-  /** When txId was noted (Date.now()). */
-  notedAt?: number;
+  transaction?: Uint8Array;
   /** The owner's lease has not run out. */
   live: boolean;
   response?: StoredResponse;
@@ -146,18 +158,17 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
       return record?.state === 'pending' && record.owner === owner ? record : undefined;
     };
     return {
-      setTxId: (txId) => {
+      notePrepared: ({ txId, transaction }) => {
         const record = mine();
         if (record === undefined) return Promise.reject(new Error('taken over'));
-        record.txId = txId;
-        record.notedAt = Date.now();
+        Object.assign(record, { txId, transaction });
         return Promise.resolve();
       },
-      forgetTxId: () => {
+      forgetPrepared: () => {
         const record = mine();
         if (record !== undefined) {
           delete record.txId;
-          delete record.notedAt;
+          delete record.transaction;
         }
         return Promise.resolve();
       },
@@ -201,7 +212,7 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
           : {
               kind: 'orphaned',
               txId: record.txId,
-              txAgeMs: Date.now() - (record.notedAt ?? Date.now()),
+              transaction: record.transaction!,
               record: owned(id, owner),
             },
       );
@@ -209,8 +220,8 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
   };
 }
 
-function setup(waitMs = 2000, unorderableAfterMs?: number) {
-  const { ledger, state, commit } = ballotLedger();
+function setup(waitMs = 2000, resubmitting = true) {
+  const { ledger, state, commit, resubmit } = ballotLedger();
   const locks: Locks = { withLock: (_name, work) => work() };
   const liveCounts = {} as LiveCounts;
   const ballots = createBallotService(ledger, locks, liveCounts);
@@ -220,7 +231,7 @@ function setup(waitMs = 2000, unorderableAfterMs?: number) {
   const idempotency = createIdempotency(store, {
     waitMs,
     pollMs: 10,
-    ...(unorderableAfterMs === undefined ? {} : { unorderableAfterMs }),
+    ...(resubmitting ? { resubmit } : {}),
   });
   /** POST /api/v1/polls/{pollId}/ballots with Idempotency-Key `key-1`, as mount runs it. */
   const post = (choices = ['north']): Promise<IdempotentResult<StoredResponse>> =>
@@ -315,10 +326,45 @@ describe('idempotent replays of a write whose first request ended without an ans
     expect(state.submissions).toBe(2);
   });
 
-  it('answers 503 commit-pending with the same txId while the ledger does not know it', async () => {
+  it('hands the noted transaction to the orderers again when the ledger does not know it, and answers from its commit', async () => {
+    const { state, store, post } = setup();
+    state.next = 'time out';
+    await commitPendingOf(post());
+
+    await expect(post()).resolves.toEqual({
+      replayed: true,
+      response: { status: 201, body: receiptOf('tx-1') },
+    });
+    // The same transaction, not a second ballot.
+    expect(state.resubmissions).toEqual(['tx-1']);
+    expect(state.submissions).toBe(1);
+    expect([...store.records.values()]).toEqual([
+      expect.objectContaining({
+        state: 'complete',
+        response: { status: 201, body: receiptOf('tx-1') },
+      }),
+    ]);
+  });
+
+  it('submits the write afresh when its transaction, handed over again, commits INVALID', async () => {
+    const { state, post } = setup();
+    state.next = 'time out';
+    await commitPendingOf(post());
+    state.resubmitted = 'MVCC_READ_CONFLICT';
+    state.next = 'commit';
+
+    await expect(post()).resolves.toEqual({
+      replayed: false,
+      response: { status: 201, body: receiptOf('tx-2') },
+    });
+    expect(state.resubmissions).toEqual(['tx-1']);
+  });
+
+  it('answers 503 commit-pending with the same txId while the orderers cannot take the transaction again', async () => {
     const { state, commit, store, post } = setup();
     state.next = 'time out';
     await commitPendingOf(post());
+    state.resubmitted = 'time out';
 
     expect(await commitPendingOf(post())).toBe('tx-1');
     expect(state.submissions).toBe(1);
@@ -328,27 +374,18 @@ describe('idempotent replays of a write whose first request ended without an ans
     // Released again, so the replay after the commit finds out.
     commit('tx-1', 'VALID');
     await expect(post()).resolves.toMatchObject({ replayed: true, response: { status: 201 } });
+    expect(state.resubmissions).toEqual(['tx-1']);
   });
 
-  it('submits the write again once its transaction, still not on the ledger, is older than the orderers keep an unordered one', async () => {
-    const { state, store, post } = setup(2000, 200);
+  it('answers 503 commit-pending while the ledger does not know the transaction, when nothing can hand it over again', async () => {
+    const { state, commit, post } = setup(2000, false);
     state.next = 'time out';
     await commitPendingOf(post());
-    expect(await commitPendingOf(post())).toBe('tx-1');
-    await new Promise((resolve) => setTimeout(resolve, 250));
 
-    state.next = 'commit';
-    await expect(post()).resolves.toEqual({
-      replayed: false,
-      response: { status: 201, body: receiptOf('tx-2') },
-    });
-    expect(state.submissions).toBe(2);
-    expect([...store.records.values()]).toEqual([
-      expect.objectContaining({
-        state: 'complete',
-        response: { status: 201, body: receiptOf('tx-2') },
-      }),
-    ]);
+    expect(await commitPendingOf(post())).toBe('tx-1');
+    commit('tx-1', 'VALID');
+    await expect(post()).resolves.toMatchObject({ replayed: true, response: { status: 201 } });
+    expect(state.submissions).toBe(1);
   });
 
   it('waits for a live owner and then answers with its result, without asking the ledger', async () => {

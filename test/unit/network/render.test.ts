@@ -263,9 +263,6 @@ describe('network/render.mjs', () => {
       expect(env.FABRIC_ORDERER_HEALTH_URLS).toBe(
         [7052, 7062, 7072, 7082].map((port) => `http://127.0.0.1:${port}/healthz`).join(','),
       );
-      // The same expiry the orderers were given, for the gateway's idempotent replays.
-      expect(profile().Orderer.SmartBFT.RequestAutoRemoveTimeout).toBe('3m0s');
-      expect(env.FABRIC_ORDERER_REQUEST_EXPIRY_SECONDS).toBe('180');
     });
 
     it('runs the chaincode servers at WARNING, without the shim’s line per transaction', () => {
