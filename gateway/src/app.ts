@@ -145,7 +145,15 @@ export function createApp(deps: AppDeps): Express {
     }),
     {
       waitMs: 3000,
-      resubmit: (transaction) => ledger.resubmit(transaction),
+      resubmit: async (transaction) => {
+        try {
+          await ledger.resubmit(transaction);
+          metrics.resubmissions.inc({ outcome: 'committed' });
+        } catch (error: unknown) {
+          metrics.resubmissions.inc({ outcome: 'unknown' });
+          throw error;
+        }
+      },
       onStoreError: (error: unknown) => {
         logger.warn(
           { err: { message: error instanceof Error ? error.message : 'unknown' } },

@@ -8,6 +8,8 @@ export interface Metrics {
   readonly rateLimitRejections: Counter<'scope'>;
   /** New proposals sent because the endorsers of the last one answered differently. */
   readonly endorsementRetries: Counter;
+  /** Transactions a replay handed to the orderers again, by what their commit status said. */
+  readonly resubmissions: Counter<'outcome'>;
   readonly network: {
     readonly orderers: Gauge;
     readonly orderersReachable: Gauge;
@@ -46,6 +48,12 @@ export function createMetrics(): Metrics {
     endorsementRetries: new Counter({
       name: 'veche_fabric_endorsement_retries_total',
       help: 'Writes endorsed again because their endorsers disagreed (one peer a block behind)',
+      registers: [registry],
+    }),
+    resubmissions: new Counter({
+      name: 'veche_idempotency_resubmissions_total',
+      help: 'Noted transactions an Idempotency-Key replay handed to the orderers again (committed, or still unknown)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     network: {

@@ -179,6 +179,10 @@ describe('a gateway killed between noting a ballot’s transaction and submittin
       // The one ballot of the resident on the ledger, and the one that counts.
       const receipt = await request(survivor.app).get(`/api/v1/receipts/${noted!.txId}`);
       expect(receipt.body).toMatchObject({ valid: true, superseded: false, choices: ['north'] });
+      const metrics = await request(survivor.app).get('/metrics');
+      expect(metrics.text).toMatch(
+        /^veche_idempotency_resubmissions_total\{outcome="committed"\} 1$/m,
+      );
       const again = await cast(survivor);
       expect(again.status).toBe(201);
       expect(again.body as unknown).toEqual(replay.body as unknown);
