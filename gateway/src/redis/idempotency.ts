@@ -19,11 +19,12 @@ export type RecordClaim =
   /**
    * The owner ended or vanished after it had endorsed `txId`: find out from the ledger what
    * became of it, and hand `transaction` (its PreparedWrite's) to the orderers again if need be.
+   * A record noted before records kept the transaction has none.
    */
   | {
       readonly kind: 'orphaned';
       readonly txId: string;
-      readonly transaction: Uint8Array;
+      readonly transaction?: Uint8Array;
       readonly record: OwnedRecord;
     }
   | { readonly kind: 'complete'; readonly response: StoredResponse }
@@ -162,18 +163,19 @@ export function createIdempotency(
    */
   async function outcomeOf<R extends StoredResponse>(
     txId: string,
-    transaction: Uint8Array,
+    transaction: Uint8Array | undefined,
     request: IdempotentRequest<R>,
   ): Promise<PendingWrite<StoredResponse>> {
     const outcome = await request.recover(txId);
-    if (outcome.kind !== 'unknown' || options.resubmit === undefined) return outcome;
+    if (outcome.kind !== 'unknown' || transaction === undefined || options.resubmit === undefined)
+      return outcome;
     await options.resubmit(transaction);
     return request.recover(txId);
   }
 
   async function takeOver<R extends StoredResponse>(
     txId: string,
-    transaction: Uint8Array,
+    transaction: Uint8Array | undefined,
     record: OwnedRecord,
     request: IdempotentRequest<R>,
   ): Promise<IdempotentResult<R>> {
@@ -453,7 +455,7 @@ export function createIdempotencyRecords(
           return {
             kind,
             txId,
-            transaction: Buffer.from(transaction, 'base64'),
+            ...(transaction === '' ? {} : { transaction: Buffer.from(transaction, 'base64') }),
             record: owned(redisKey, bodyHash, owner),
           };
         case 'busy':

@@ -196,6 +196,25 @@ describe('idempotency records in Redis', () => {
     });
   });
 
+  it('gives the replay no transaction for a record noted before records kept one', async () => {
+    const legacy = {
+      state: 'pending',
+      bodyHash: hash,
+      owner: 'gone',
+      leaseUntil: 0,
+      txId: 'tx-13',
+    };
+    await client.set(
+      `idem:${createHash('sha256').update(`${scope}\nk13`).digest('hex')}`,
+      JSON.stringify(legacy),
+      'EX',
+      600,
+    );
+    const taken = await records.claim(scope, 'k13', hash);
+    expect(taken).toMatchObject({ kind: 'orphaned', txId: 'tx-13' });
+    expect(taken).not.toHaveProperty('transaction');
+  });
+
   it('claims afresh a lapsed record that never had a txId, or whose txId was forgotten', async () => {
     owned(await lapsing.claim(scope, 'k5', hash));
     await sleep(250);

@@ -212,7 +212,7 @@ function memoryRecords(): IdempotencyRecords & { readonly records: Map<string, M
           : {
               kind: 'orphaned',
               txId: record.txId,
-              transaction: record.transaction!,
+              ...(record.transaction === undefined ? {} : { transaction: record.transaction }),
               record: owned(id, owner),
             },
       );
@@ -375,6 +375,18 @@ describe('idempotent replays of a write whose first request ended without an ans
     commit('tx-1', 'VALID');
     await expect(post()).resolves.toMatchObject({ replayed: true, response: { status: 201 } });
     expect(state.resubmissions).toEqual(['tx-1']);
+  });
+
+  it('answers 503 commit-pending, handing nothing over, for a record noted before records kept the transaction', async () => {
+    const { state, commit, store, post } = setup();
+    state.next = 'time out';
+    await commitPendingOf(post());
+    for (const record of store.records.values()) delete record.transaction;
+
+    expect(await commitPendingOf(post())).toBe('tx-1');
+    expect(state.resubmissions).toEqual([]);
+    commit('tx-1', 'VALID');
+    await expect(post()).resolves.toMatchObject({ replayed: true, response: { status: 201 } });
   });
 
   it('answers 503 commit-pending while the ledger does not know the transaction, when nothing can hand it over again', async () => {
