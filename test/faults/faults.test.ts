@@ -130,22 +130,42 @@ interface Phase {
   readonly load: VotingLoad;
   readonly fromHeight: number;
   readonly startedAt: number;
+  /** The gateway's count of committed resubmissions when the phase began. */
+  readonly resubmittedBefore: number;
+}
+
+/** veche_idempotency_resubmissions_total{outcome="committed"} on the gateway's /metrics. */
+async function committedResubmissions(): Promise<number> {
+  let text = '';
+  await eventually(
+    'the gateway answers /metrics',
+    async () => {
+      const response = await fetch(`${system!.base}/metrics`);
+      text = await response.text();
+      return response.ok;
+    },
+    60_000,
+  );
+  const match = /^veche_idempotency_resubmissions_total\{outcome="committed"\} (\d+)$/m.exec(text);
+  return match === null ? 0 : Number(match[1]);
 }
 
 async function beginPhase(name: string): Promise<Phase> {
   const pollId = await openPoll(name);
   const fromHeight = await ledgerHeight(ledger);
+  const resubmittedBefore = await committedResubmissions();
   const load = new VotingLoad({ base: system!.base, pollId, options, voters });
   const startedAt = Date.now();
   load.start();
-  current = { pollId, load, fromHeight, startedAt };
+  const phase: Phase = { pollId, load, fromHeight, startedAt, resubmittedBefore };
+  current = phase;
   // The load flows before the fault: a few ballots accepted.
   await eventually(
     `${name}: ballots accepted before the fault`,
     () => Promise.resolve(load.attempts.filter((a) => a.status === 201).length >= residents),
     60_000,
   );
-  return { pollId, load, fromHeight, startedAt };
+  return phase;
 }
 
 /** Waits for ballots sent after `since` to be accepted again: the system recovered. */
@@ -238,6 +258,12 @@ async function endPhase(
   expect(final).toMatchObject({ status: 'final', ...expected });
 
   const window = answeredBetween(attempts, phase.startedAt, endedAt + 1);
+  // A gateway restarted within the phase counts again from 0.
+  const resubmittedAfter = await committedResubmissions();
+  const resubmitted =
+    resubmittedAfter >= phase.resubmittedBefore
+      ? resubmittedAfter - phase.resubmittedBefore
+      : resubmittedAfter;
   reports.push({
     fault: name,
     requests: window.length,
@@ -246,6 +272,7 @@ async function endPhase(
     unanswered: window.filter((a) => a.status === 0).length,
     other: window.filter((a) => ![0, 201, 503].includes(a.status)).length,
     ballots: ballots.length,
+    resubmitted,
     longestStallMs: longestStall(attempts, faultAt, endedAt),
     recoveryMs,
   });

@@ -11,6 +11,8 @@ export interface PhaseReport {
   readonly other: number;
   /** Distinct ballots accepted (Idempotency-Keys answered 201). */
   readonly ballots: number;
+  /** Noted transactions that replays handed to the orderers again and saw committed. */
+  readonly resubmitted: number;
   /** The longest time without a 201, from the fault to the end of the load. */
   readonly longestStallMs: number;
   /** From the repair (or, for the gateway, the kill) to the first 201 of a ballot sent after it. */
@@ -28,6 +30,7 @@ export function summaryTable(reports: readonly PhaseReport[]): string {
     'no answer',
     'other',
     'ballots',
+    'resubmitted',
     'longest stall s',
     'recovery s',
   ];
@@ -39,6 +42,7 @@ export function summaryTable(reports: readonly PhaseReport[]): string {
     String(r.unanswered),
     String(r.other),
     String(r.ballots),
+    String(r.resubmitted),
     seconds(r.longestStallMs),
     seconds(r.recoveryMs),
   ]);

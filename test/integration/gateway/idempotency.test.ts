@@ -182,7 +182,7 @@ describe('idempotency records in Redis', () => {
     await sleep(250);
     const taken = await lapsing.claim(scope, 'k12', hash);
     expect(taken).toMatchObject({ kind: 'orphaned', txId: 'tx-12' });
-    const handed = taken.kind === 'orphaned' ? taken.transaction : new Uint8Array();
+    const handed = (taken.kind === 'orphaned' ? taken.transaction : undefined) ?? new Uint8Array();
     expect(Buffer.from(handed).equals(Buffer.from(transaction))).toBe(true);
 
     await owned(taken).complete({ status: 201, body: { txId: 'tx-12' } });
