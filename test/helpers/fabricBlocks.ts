@@ -2,14 +2,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 
-// google-protobuf ships no types; these are the two members of its Timestamp the tests use.
-interface TimestampMessage {
-  setSeconds(value: number): void;
-  setNanos(value: number): void;
-}
+// The very module fabric-protos builds its messages with (required, as it is CommonJS), so
+// ChannelHeader.setTimestamp takes its Timestamp.
 const { Timestamp } = createRequire(join(process.cwd(), 'package.json'))(
   'google-protobuf/google/protobuf/timestamp_pb.js',
-) as { Timestamp: new () => TimestampMessage };
+) as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');
 
 export const channel = 'civic';
 

@@ -10,11 +10,6 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
 
-interface MutableTimestamp {
-  setSeconds(value: number): unknown;
-  setNanos(value: number): unknown;
-}
-
 /**
  * A proposal's bytes with another time in its channel header: the timestamp every endorser's
  * chaincode sees as the transaction's time (`GetTxTimestamp`). The transaction ID does not depend
@@ -27,8 +22,7 @@ export function withTimestamp(proposalBytes: Uint8Array, time: Date): Uint8Array
   const proposal = peer.Proposal.deserializeBinary(signed.getProposalBytes_asU8());
   const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
   const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-  // google-protobuf ships no types here: the two setters used, typed by hand.
-  const timestamp = channelHeader.getTimestamp() as MutableTimestamp | undefined;
+  const timestamp = channelHeader.getTimestamp();
   if (timestamp === undefined) throw new Error('the channel header has no timestamp');
   const ms = time.getTime();
   timestamp.setSeconds(Math.floor(ms / 1000));

@@ -53,7 +53,7 @@ describe('hash chain', () => {
   it('flags a block whose data does not match its data hash', () => {
     const block = fixture(1);
     const envelope = Uint8Array.from(block.envelopes[0]!);
-    envelope[envelope.length - 1] ^= 1;
+    envelope[envelope.length - 1] = envelope.at(-1)! ^ 1;
     const { findings } = checkHashChain({ ...block, envelopes: [envelope] }, 1, undefined, false);
     expect(findings.map((f) => f.message)).toContain('data_hash does not match the transactions');
   });
