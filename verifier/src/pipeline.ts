@@ -2,7 +2,9 @@
 // block is checked with the config in force before it, then its own config (if any) applies.
 import type { Finding, TransactionSink, VerifiedTransaction } from './ledgerTransaction.js';
 import { COMMIT_HASH, parseBlock, TRANSACTIONS_FILTER, type RawBlock } from './fabric/block.js';
+import { common } from '@hyperledger/fabric-protos';
 import { configFromEnvelope, type ChannelConfig } from './fabric/config.js';
+import { unauthorisedConfigUpdate } from './fabric/configUpdate.js';
 import { Code, decodeEnvelope, type DecodedTx, type EndorserTx } from './fabric/transaction.js';
 import { BlockUpdates, WorldState } from './fabric/worldState.js';
 import { checkCommitHash } from './checks/commitHash.js';
@@ -133,8 +135,16 @@ function verifyBlockContents(
           message: `config sequence ${next.sequence} does not follow ${progress.config.sequence}`,
         });
       // A config block is verified with the previous config, then replaces it.
-      if (progress.config !== undefined)
+      if (progress.config !== undefined) {
         findings.push(...checkOrdererSignatures(block, headerBytes, progress.config, n));
+        const unauthorised = unauthorisedConfigUpdate(
+          progress.config,
+          tx.channelId,
+          common.ConfigEnvelope.deserializeBinary(tx.payloadData),
+        );
+        if (unauthorised !== undefined)
+          findings.push({ check: 'config', blockNumber: n, message: unauthorised });
+      }
       progress.config = next;
       progress.lastConfigBlock = n;
       result.configBlocks.push(n);

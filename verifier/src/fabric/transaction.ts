@@ -50,6 +50,7 @@ export interface EndorserTx {
 export interface ConfigTx {
   kind: 'config';
   txId: string;
+  channelId: string;
   payloadData: Uint8Array;
 }
 
@@ -162,7 +163,12 @@ export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTx {
   txId = channelHeader.getTxId();
   const type = channelHeader.getType();
   if (type === common.HeaderType.CONFIG)
-    return { kind: 'config', txId, payloadData: payload.getData_asU8() };
+    return {
+      kind: 'config',
+      txId,
+      channelId: channelHeader.getChannelId(),
+      payloadData: payload.getData_asU8(),
+    };
   if (type !== common.HeaderType.ENDORSER_TRANSACTION)
     return invalid(Code.UNSUPPORTED_TX_PAYLOAD, `header type ${type}`);
   if (channelHeader.getEpoch() !== 0) return invalid(Code.BAD_COMMON_HEADER, 'epoch is not 0');
