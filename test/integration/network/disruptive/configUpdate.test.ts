@@ -106,13 +106,13 @@ describe('a channel config update ordered by the real orderers', () => {
       unauthorisedConfigUpdate(
         config,
         channel,
-        (await configEnvelope(
+        await configEnvelope(
           channel,
           config.sequence + 1,
           await signedUpdate(change.update, [signer]),
           change.proposed,
           signer,
-        )),
+        ),
       );
 
     const department = orgAdmin(fabric.description, 'ITDeptMSP');
