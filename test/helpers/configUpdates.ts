@@ -13,6 +13,9 @@ export const protos = createRequire(join(process.cwd(), 'verifier/package.json')
   '@hyperledger/fabric-protos',
 ) as Protos;
 const { common, msp } = protos;
+const { Timestamp } = createRequire(join(process.cwd(), 'verifier/package.json'))(
+  'google-protobuf/google/protobuf/timestamp_pb.js',
+) as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');
 
 export type ConfigGroup = InstanceType<typeof common.ConfigGroup>;
 export type ConfigUpdate = InstanceType<typeof common.ConfigUpdate>;
@@ -149,11 +152,7 @@ export async function updateTransaction(
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
   channelHeader.setChannelId(channel);
-  const timestamp = new (
-    createRequire(join(process.cwd(), 'verifier/package.json'))(
-      'google-protobuf/google/protobuf/timestamp_pb.js',
-    ) as typeof import('google-protobuf/google/protobuf/timestamp_pb.js')
-  ).Timestamp();
+  const timestamp = new Timestamp();
   timestamp.fromDate(new Date());
   channelHeader.setTimestamp(timestamp);
   const header = new common.Header();

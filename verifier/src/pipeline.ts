@@ -1,8 +1,8 @@
 // Reads every block of a source in order and runs the checks; trusts nothing it reads. Each
 // block is checked with the config in force before it, then its own config (if any) applies.
+import { common } from '@hyperledger/fabric-protos';
 import type { Finding, TransactionSink, VerifiedTransaction } from './ledgerTransaction.js';
 import { COMMIT_HASH, parseBlock, TRANSACTIONS_FILTER, type RawBlock } from './fabric/block.js';
-import { common } from '@hyperledger/fabric-protos';
 import { configFromEnvelope, type ChannelConfig } from './fabric/config.js';
 import { unauthorisedConfigUpdate } from './fabric/configUpdate.js';
 import { Code, decodeEnvelope, type DecodedTx, type EndorserTx } from './fabric/transaction.js';

@@ -450,10 +450,6 @@ class FabricLedger implements Ledger {
     return this.evaluate(tallySummary, this.gatewayWriter, 'tally', 'GetTally', [pollId]);
   }
 
-  /**
-   * A committed transaction never changes (its block, validation code, envelope), so what the
-   * regulator's peer answered is kept; only unknown IDs are asked again.
-   */
   async resubmit(bytes: Uint8Array): Promise<void> {
     const prepared = fabricGateway.PreparedTransaction.deserializeBinary(bytes);
     const envelope = prepared.getEnvelope();
@@ -467,6 +463,10 @@ class FabricLedger implements Ledger {
     await this.timed('commit', () => submitted.getStatus(), txId);
   }
 
+  /**
+   * A committed transaction never changes (its block, validation code, envelope), so what the
+   * regulator's peer answered is kept; only unknown IDs are asked again.
+   */
   async getTransaction(txId: string): Promise<LedgerTransaction | undefined> {
     const cached = this.committed.get(txId);
     if (cached !== undefined) return cached;

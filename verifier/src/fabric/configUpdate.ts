@@ -185,13 +185,13 @@ export function unauthorisedConfigUpdate(
     return `the update is for channel '${update.getChannelId()}', not '${channel}'`;
 
   const current = mapConfig(previous.root);
-  for (const [key, read] of mapConfig(update.getReadSet())) {
+  const readSet = mapConfig(update.getReadSet());
+  for (const [key, read] of readSet) {
     const existing = current.get(key);
     if (existing === undefined) return `the read set names ${key}, which the config lacks`;
     if (existing.version !== read.version)
       return `the read set wants ${key} at version ${read.version}; it is at ${existing.version}`;
   }
-  const readSet = mapConfig(update.getReadSet());
   const delta = [...mapConfig(update.getWriteSet())].filter(
     ([key, written]) => readSet.get(key)?.version !== written.version,
   );
