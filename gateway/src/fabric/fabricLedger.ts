@@ -142,9 +142,10 @@ export async function retryWhenEndorsersDisagree<T>(
 /**
  * Looks a transaction up on a peer that may lag behind the one that committed it: a ballot
  * answered 201 is committed on the gateway's peer (the leader), while the regulator's peer (the
- * follower) may still be a block or two behind. When the first look finds nothing and the
- * follower is behind, waits (at most `waitMs`) until it reaches the leader's height, then looks
- * once more; an ID the leader does not know either is simply not there.
+ * follower) may still be a block or two behind. When the first look finds nothing, waits (at
+ * most `waitMs`) until the follower reaches the leader's height, then looks once more, also when
+ * it is level at once: it may have committed the block between the first look and the heights.
+ * An ID the leader does not know either is simply not there.
  */
 export async function findOnLaggingPeer<T>(
   lookUp: () => Promise<T | undefined>,
@@ -156,7 +157,6 @@ export async function findOnLaggingPeer<T>(
   if (found !== undefined) return found;
   const target = await heights.leader();
   let height = await heights.follower();
-  if (height >= target) return undefined;
   const deadline = Date.now() + waitMs;
   while (height < target && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
