@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -157,6 +157,42 @@ async function exitedWithin(system: VecheSystem, ms: number): Promise<boolean> {
   return exited;
 }
 
+/**
+ * Every process of npm start's session (spawned detached, so npm leads it): what each waits in
+ * and its pending, blocked, ignored and caught signals, for a stop that never came.
+ */
+function sessionState(sid: number | undefined): string {
+  if (sid === undefined) return '';
+  try {
+    const table = execFileSync(
+      'ps',
+      ['-o', 'pid,ppid,pgid,stat,wchan:24,args', '-s', String(sid)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const signals = table
+      .split('\n')
+      .slice(1)
+      .map((line) => Number(line.trim().split(/\s+/)[0]))
+      .filter((pid) => pid > 0)
+      .map((pid) => {
+        try {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          const wanted = status
+            .split('\n')
+            .filter((line) => /^(SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt)/.test(line));
+          return `${pid}: ${wanted.join(' ')}`;
+        } catch {
+          return `${pid}: gone`;
+        }
+      });
+    return [table, ...signals].join('\n');
+  } catch (error: unknown) {
+    return `ps failed: ${String(error)}`;
+  }
+}
+
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
@@ -184,7 +220,8 @@ export async function stopSystem(
       // group (spawned detached) and its services go down by SIGKILL.
       process.stderr.write(
         `npm start did not stop within ${stopTimeoutMs / 1000} s of SIGTERM; killing it. ` +
-          `Its output ended with:\n${system.output().slice(-4000)}\n`,
+          `Its output ended with:\n${system.output().slice(-4000)}\n` +
+          `Its session, to tell where the signal went:\n${sessionState(system.child.pid)}\n`,
       );
       killGroup(system.child.pid);
       for (const pid of system.pids().filter(pidAlive)) process.kill(pid, 'SIGKILL');
